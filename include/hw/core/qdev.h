@@ -1,0 +1,139 @@
+/*
+ * Devices: objects with a realize step, an id, a parent bus, GPIO lines and
+ * a reset.  -device and device_add go through qdev_device_add(); the
+ * machine's hotplug handler decides what may be plugged at run time.
+ * Main loop only.
+ */
+#ifndef HW_CORE_QDEV_H
+#define HW_CORE_QDEV_H
+
+#include "qemu/osdep.h"
+#include "qom/object.h"
+#include "hw/irq.h"
+
+#define TYPE_DEVICE "device"
+#define TYPE_BUS "bus"
+#define TYPE_HOTPLUG_HANDLER "hotplug-handler"
+
+typedef struct DeviceState DeviceState;
+typedef struct BusState BusState;
+
+typedef struct NamedGPIOList {
+    char *name;             /* NULL: the unnamed list */
+    qemu_irq *in;           /* nb_in input lines */
+    int nb_in;
+    qemu_irq **out;         /* where each output line is connected */
+    int nb_out;
+} NamedGPIOList;
+
+/* Fields private to hw/core/qdev.c unless noted. */
+struct DeviceState {
+    Object parent_obj;
+    char *id;               /* user id, or NULL; read-only after creation */
+    bool realized;
+    BusState *parent_bus;
+    GPtrArray *gpios;       /* NamedGPIOList * */
+    GPtrArray *child_buses; /* BusState * */
+};
+
+typedef struct DeviceClass {
+    ObjectClass parent_class;
+    const char *desc;       /* for -device help */
+    const char *category;   /* "Misc devices", "Storage devices", ... */
+    bool user_creatable;    /* may be named by -device / device_add */
+    bool hotpluggable;      /* may be added/removed after machine init */
+    const char *bus_type;   /* bus it plugs into, or NULL (sysbus) */
+    bool (*realize)(DeviceState *dev, Error **errp);
+    void (*unrealize)(DeviceState *dev);
+    /* Device (not system) reset: back to the power-on state. */
+    void (*reset)(DeviceState *dev);
+} DeviceClass;
+
+struct BusState {
+    Object parent_obj;
+    char *name;
+    DeviceState *parent;
+    GPtrArray *children;    /* DeviceState *, in plug order */
+    Object *hotplug_handler;/* may be NULL */
+};
+
+typedef struct BusClass {
+    ObjectClass parent_class;
+    /* Check/assign the address of dev on this bus before realize. */
+    bool (*check_address)(BusState *bus, DeviceState *dev, Error **errp);
+} BusClass;
+
+/* hotplug-handler interface: the machine or a bus controller. */
+typedef struct HotplugHandlerClass {
+    InterfaceClass parent_class;
+    bool (*pre_plug)(Object *handler, DeviceState *dev, Error **errp);
+    void (*plug)(Object *handler, DeviceState *dev);
+    /* Asked by device_del; may refuse. Unplug happens at once when true. */
+    bool (*unplug_request)(Object *handler, DeviceState *dev, Error **errp);
+    void (*unplug)(Object *handler, DeviceState *dev);
+} HotplugHandlerClass;
+
+#define DEVICE(obj) OBJECT_CHECK(DeviceState, (obj), TYPE_DEVICE)
+#define DEVICE_CLASS(klass) OBJECT_CLASS_CHECK(DeviceClass, (klass), TYPE_DEVICE)
+#define DEVICE_GET_CLASS(obj) OBJECT_GET_CLASS(DeviceClass, (obj), TYPE_DEVICE)
+#define BUS(obj) OBJECT_CHECK(BusState, (obj), TYPE_BUS)
+#define BUS_GET_CLASS(obj) OBJECT_GET_CLASS(BusClass, (obj), TYPE_BUS)
+#define HOTPLUG_HANDLER_GET_CLASS(obj) \
+    OBJECT_GET_CLASS(HotplugHandlerClass, (obj), TYPE_HOTPLUG_HANDLER)
+
+/* Realize: runs pre_plug, the class realize, then plug.  No-op if done. */
+bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp);
+void qdev_unrealize(DeviceState *dev);
+/* Device reset of dev and everything on its buses, children first. */
+void device_cold_reset(DeviceState *dev);
+
+/*
+ * -device / device_add: opts is a JSON object with "driver", optional "id",
+ * optional "bus" and device properties (strings parsed as on the command
+ * line when from_cli).  The device goes to /machine/peripheral/<id> or
+ * /machine/peripheral-anon/device[N].  Hot-plug rules are the machine's.
+ * Messages as QEMU's ("Parameter 'driver' is missing", "'foo' is not a
+ * valid device model name", "Duplicate device ID 'x'", "Property 'T.p' not
+ * found").  On failure nothing is left behind.
+ */
+DeviceState *qdev_device_add(json_t *opts, bool from_cli, Error **errp);
+/* device_del: asks the hotplug handler; errors as QEMU's. */
+bool qdev_unplug(DeviceState *dev, Error **errp);
+/* Find a user device by id (/machine/peripheral/<id>) or QOM path. */
+DeviceState *qdev_find_device(const char *id_or_path);
+/* Set by the machine: whether machine init is over (hot-plug from now on). */
+void qdev_machine_creation_done(void);
+bool qdev_hotplug_allowed(void);
+/* The machine's (or bus's) hotplug handler for dev, or NULL. */
+Object *qdev_get_hotplug_handler(DeviceState *dev);
+void qdev_set_machine_hotplug_handler(Object *handler);
+
+/* GPIO lines. name NULL is the unnamed list. */
+void qdev_init_gpio_in_named(DeviceState *dev, qemu_irq_handler handler,
+                             const char *name, int n);
+static inline void qdev_init_gpio_in(DeviceState *dev,
+                                     qemu_irq_handler handler, int n)
+{
+    qdev_init_gpio_in_named(dev, handler, NULL, n);
+}
+/* pins[i] is where output i is written when connected. */
+void qdev_init_gpio_out_named(DeviceState *dev, qemu_irq *pins,
+                              const char *name, int n);
+qemu_irq qdev_get_gpio_in_named(DeviceState *dev, const char *name, int n);
+static inline qemu_irq qdev_get_gpio_in(DeviceState *dev, int n)
+{
+    return qdev_get_gpio_in_named(dev, NULL, n);
+}
+void qdev_connect_gpio_out_named(DeviceState *dev, const char *name, int n,
+                                 qemu_irq irq);
+/* The GPIO lists of dev (NamedGPIOList *), for qtest interception. */
+GPtrArray *qdev_get_gpio_lists(DeviceState *dev);
+
+/* Buses. */
+void qbus_init(BusState *bus, const char *typename, DeviceState *parent,
+               const char *name);
+BusState *qdev_get_child_bus(DeviceState *dev, const char *name);
+/* Find a bus by name or QOM path anywhere below /machine. */
+BusState *qbus_find(const char *path, Error **errp);
+
+#endif /* HW_CORE_QDEV_H */
