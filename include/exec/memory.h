@@ -28,8 +28,6 @@ typedef struct FlatView FlatView;
 typedef struct RamDiscardManager RamDiscardManager;
 typedef struct RamDiscardListener RamDiscardListener;
 
-#define TYPE_MEMORY_REGION "memory-region"
-
 typedef enum MemTxResult {
     MEMTX_OK = 0,
     MEMTX_ERROR = 1,        /* device returned an error */
@@ -65,9 +63,9 @@ struct MemoryRegionOps {
 /*
  * Fields private to softmmu/memory*.c; everyone else uses the accessors.
  * Visible only so that regions can be embedded in device structs.
+ * A MemoryRegion is not a QOM object; its owner is.
  */
 struct MemoryRegion {
-    Object parent_obj;
     Object *owner;
     char *name;
     uint64_t size;              /* bytes; UINT64_MAX stands for 2^64 */

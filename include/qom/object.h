@@ -111,6 +111,13 @@ ObjectClass *object_class_dynamic_cast_assert(ObjectClass *klass,
  */
 Object *object_new(const char *typename);
 Object *object_new_checked(const char *typename, Error **errp);
+/*
+ * Initialize an object embedded in a larger struct (size bytes at data),
+ * then add it as child name of parent (which holds the only reference;
+ * the memory is not freed at finalize).
+ */
+void object_initialize_child(Object *parent, const char *name, void *data,
+                             size_t size, const char *typename);
 void object_ref(Object *obj);
 /* Drop a reference; at zero the object is finalized and freed. */
 void object_unref(Object *obj);
