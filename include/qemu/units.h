@@ -34,7 +34,7 @@ typedef struct SizeStr {
 
 /*
  * "2 MiB", "1 GiB", "1.5 GiB"; exact bytes ("3145729 B") when the value
- * is not a whole number of the largest unit that fits with <= 1 decimal.
+ * is neither a whole nor a half multiple of the largest unit that fits.
  */
 SizeStr size_str(uint64_t size);
 

@@ -15,6 +15,13 @@
 #include "qapi/error.h"
 #include <jansson.h>
 
+static inline void object_json_decref(json_t *json)
+{
+    json_decref(json);
+}
+/* g_autoptr(json_t) drops the reference at scope exit. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, object_json_decref)
+
 typedef struct Object Object;
 typedef struct ObjectClass ObjectClass;
 typedef struct ObjectProperty ObjectProperty;
@@ -37,6 +44,7 @@ struct Object {
     Object *parent;             /* NULL unless a child<> of another object */
     char *name_in_parent;       /* child property name in parent */
     unsigned int ref;
+    bool embedded;              /* initialized in place: not g_free'd */
 };
 
 /* Every interface class starts with this. */

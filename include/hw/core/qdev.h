@@ -22,7 +22,7 @@ typedef struct NamedGPIOList {
     char *name;             /* NULL: the unnamed list */
     qemu_irq *in;           /* nb_in input lines */
     int nb_in;
-    qemu_irq **out;         /* where each output line is connected */
+    qemu_irq *out;          /* the device's nb_out output pins */
     int nb_out;
 } NamedGPIOList;
 
@@ -86,6 +86,9 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp);
 void qdev_unrealize(DeviceState *dev);
 /* Device reset of dev and everything on its buses, children first. */
 void device_cold_reset(DeviceState *dev);
+/* System reset of all devices: every realized device below /machine
+ * that has no parent bus, recursively through its buses. */
+void qdev_reset_all(void);
 
 /*
  * -device / device_add: opts is a JSON object with "driver", optional "id",
@@ -130,8 +133,10 @@ void qdev_connect_gpio_out_named(DeviceState *dev, const char *name, int n,
 GPtrArray *qdev_get_gpio_lists(DeviceState *dev);
 
 /* Buses. */
-void qbus_init(BusState *bus, const char *typename, DeviceState *parent,
-               const char *name);
+/* A new bus of typename, child name of parent (or of /machine/unattached
+ * when parent is NULL). */
+BusState *qbus_new(const char *typename, DeviceState *parent,
+                   const char *name);
 BusState *qdev_get_child_bus(DeviceState *dev, const char *name);
 /* Find a bus by name or QOM path anywhere below /machine. */
 BusState *qbus_find(const char *path, Error **errp);
