@@ -122,12 +122,25 @@ void memory_region_init_ram_ptr(MemoryRegion *mr, Object *owner,
 void memory_region_init_alias(MemoryRegion *mr, Object *owner,
                               const char *name, MemoryRegion *orig,
                               hwaddr offset, uint64_t size);
-/* Remove from its container (if any), free the RAMBlock it owns. */
+/*
+ * Remove from its container (if any) and its subregions from it, free the
+ * RAMBlock it owns.  Its aliases must be finalized first.  Inside an open
+ * transaction, keep the memory of mr until the commit: listeners are told
+ * region_del for its sections then.
+ */
 void memory_region_finalize(MemoryRegion *mr);
 
 /* ---- the tree ---- */
 
-/* Add subregion at offset in mr with priority 0 / given priority. */
+/*
+ * Add subregion at offset in mr with priority 0 / given priority.  Where
+ * subregions overlap, the higher priority is seen; among equal priorities
+ * the one added last is seen (QEMU's behaviour, which it leaves
+ * undocumented).  Every change below costs O(log n) in the container plus
+ * the re-rendering of the address ranges where the region is visible (see
+ * transactions); changing a region that is the target of very many
+ * aliases re-renders whole address spaces instead.
+ */
 void memory_region_add_subregion(MemoryRegion *mr, hwaddr offset,
                                  MemoryRegion *subregion);
 void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset,
@@ -163,7 +176,13 @@ int memory_region_get_fd(MemoryRegion *mr);
 
 /*
  * Everything between begin and the matching commit reaches listeners as
- * one update (one begin/commit pair per listener).  Nests.
+ * one update (one begin/commit pair per listener).  Nests.  At the
+ * outermost commit, only the address ranges a change touched are
+ * re-rendered; the listeners of each address space that had such ranges
+ * get begin, region_del for ranges that went away (listeners in reverse
+ * priority order), region_add / region_nop in address order (priority
+ * order), then commit.  Address spaces the transaction did not touch hear
+ * nothing.  Main loop only.
  */
 void memory_region_transaction_begin(void);
 void memory_region_transaction_commit(void);
@@ -210,7 +229,12 @@ MemTxResult address_space_st(AddressSpace *as, hwaddr addr, uint64_t val,
 void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr *plen,
                             bool is_write);
 
-/* The section at addr (mr NULL when unassigned).  O(log n). */
+/*
+ * The section at addr (mr NULL when unassigned).  O(log n).
+ * memory_region_find: the first section inside [addr, addr + size) of the
+ * space rendered from root, clipped to it; root is normally an address
+ * space root (else just that window is rendered).
+ */
 MemoryRegionSection memory_region_find(MemoryRegion *root, hwaddr addr,
                                        uint64_t size);
 MemoryRegionSection address_space_find_section(AddressSpace *as,
@@ -225,7 +249,8 @@ struct MemoryListener {
                        MemoryRegionSection *section);
     void (*region_del)(MemoryListener *listener,
                        MemoryRegionSection *section);
-    /* Section unchanged across the update (called only if set). */
+    /* Section re-rendered by the update but unchanged (called only if
+     * set).  Unlike QEMU, ranges the update did not touch get no nop. */
     void (*region_nop)(MemoryListener *listener,
                        MemoryRegionSection *section);
     unsigned priority;          /* adds low first, dels high first */
