@@ -205,13 +205,36 @@ MemoryRegion *get_system_memory(void)
     return system_memory;
 }
 
+/* Port I/O nobody claimed reads all ones and ignores writes, as in QEMU. */
+static uint64_t memory_unassigned_io_read(void *opaque, hwaddr addr,
+                                          unsigned size)
+{
+    return UINT64_MAX;
+}
+
+static void memory_unassigned_io_write(void *opaque, hwaddr addr,
+                                       uint64_t data, unsigned size)
+{
+}
+
+static const MemoryRegionOps memory_unassigned_io_ops = {
+    .read = memory_unassigned_io_read,
+    .write = memory_unassigned_io_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+};
+
+/*
+ * Like QEMU's, "io" is an I/O region under its subregions rather than a
+ * bare container: info mtree -f shows the unclaimed ports as "io @...".
+ */
 MemoryRegion *get_system_io(void)
 {
     static MemoryRegion *system_io;
 
     if (!system_io) {
         system_io = g_new0(MemoryRegion, 1);
-        memory_region_init(system_io, NULL, "io", 65536);
+        memory_region_init_io(system_io, NULL, &memory_unassigned_io_ops,
+                              NULL, "io", 65536);
     }
     return system_io;
 }

@@ -836,6 +836,47 @@ static void test_mtree_lines(void)
     test_space_destroy(&t);
 }
 
+/*
+ * The global spaces: "memory" over an empty "system" renders nothing;
+ * unclaimed ports read all ones, as in QEMU.  Runs after the mtree test,
+ * which must see only its own address space.
+ */
+static void test_system_spaces(void)
+{
+    AddressSpace *mem = address_space_memory();
+    AddressSpace *io = address_space_io();
+    TestMmio m = { .calls = g_ptr_array_new_with_free_func(g_free),
+                   .value = 0x5a };
+    g_autoptr(GString) out = g_string_new("");
+    MemoryRegion port80;
+    MemTxResult res;
+
+    g_assert_true(mem->root == get_system_memory());
+    g_assert_cmphex(memory_region_size(get_system_memory()), ==, UINT64_MAX);
+    g_assert_true(io->root == get_system_io());
+    g_assert_cmphex(address_space_ld(io, 0x80, 1, &res), ==, 0xff);
+    g_assert_cmpint(res, ==, MEMTX_OK);
+    memory_region_init_io(&port80, NULL, &test_mmio_ops, &m, "port80", 1);
+    memory_region_add_subregion(get_system_io(), 0x80, &port80);
+    g_assert_cmphex(address_space_ld(io, 0x80, 1, &res), ==, 0x5a);
+    mtree_info(out, true, false, false);
+    g_assert_cmpstr(out->str, ==,
+        "FlatView #0\n"
+        " AS \"memory\", root: system\n"
+        " Root memory region: (none)\n"
+        "  No rendered FlatView\n"
+        "\n"
+        "FlatView #1\n"
+        " AS \"I/O\", root: io\n"
+        " Root memory region: io\n"
+        "  0000000000000000-000000000000007f (prio 0, i/o): io\n"
+        "  0000000000000080-0000000000000080 (prio 0, i/o): port80\n"
+        "  0000000000000081-000000000000ffff (prio 0, i/o): io @0000000000000081\n"
+        "\n");
+    memory_region_finalize(&port80);
+    g_ptr_array_free(m.calls, true);
+}
+
 /* ---- randomized: incremental view == naive full render ---- */
 
 #define RAND_NB_REGIONS 24
@@ -1237,6 +1278,8 @@ int main(int argc, char **argv)
     g_test_add_func("/flatview/access/spanning-sections",
                     test_access_spanning_sections);
     g_test_add_func("/flatview/mtree/exact-lines", test_mtree_lines);
+    g_test_add_func("/flatview/system/spaces-and-unassigned-ports",
+                    test_system_spaces);
     g_test_add_func("/flatview/random/incremental-equals-full",
                     test_random_incremental_equals_full);
     return g_test_run();
