@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 #include "exec/memory.h"
+#include "qom/object.h"
 
 #define TEST_RAM_SIZE 0x100000
 
@@ -836,6 +837,33 @@ static void test_mtree_lines(void)
     test_space_destroy(&t);
 }
 
+/* -o: the owner's QOM path, "type=" for an object outside the tree, or
+ * "orphan" for a region without owner. */
+static void test_mtree_owner(void)
+{
+    TestSpace t;
+    MemoryRegion in_tree, loose_owned;
+    Object *loose = object_new("container");
+    g_autoptr(GString) out = g_string_new("");
+
+    test_space_init(&t);
+    memory_region_init(&in_tree, object_get_root(), "in-tree", 0x1000);
+    memory_region_init(&loose_owned, loose, "loose", 0x1000);
+    memory_region_add_subregion(&t.root, 0, &in_tree);
+    memory_region_add_subregion(&t.root, 0x1000, &loose_owned);
+    mtree_info(out, false, true, false);
+    g_assert_cmpstr(out->str, ==,
+        "address-space: test\n"
+        "  0000000000000000-00000000ffffffff (prio 0, i/o): root orphan\n"
+        "    0000000000000000-0000000000000fff (prio 0, i/o): in-tree owner:{obj path=/}\n"
+        "    0000000000001000-0000000000001fff (prio 0, i/o): loose owner:{obj type=container}\n"
+        "\n");
+    memory_region_finalize(&in_tree);
+    memory_region_finalize(&loose_owned);
+    object_unref(loose);
+    test_space_destroy(&t);
+}
+
 /*
  * The global spaces: "memory" over an empty "system" renders nothing;
  * unclaimed ports read all ones, as in QEMU.  Runs after the mtree test,
@@ -1278,6 +1306,8 @@ int main(int argc, char **argv)
     g_test_add_func("/flatview/access/spanning-sections",
                     test_access_spanning_sections);
     g_test_add_func("/flatview/mtree/exact-lines", test_mtree_lines);
+    g_test_add_func("/flatview/mtree/owner-path-type-or-orphan",
+                    test_mtree_owner);
     g_test_add_func("/flatview/system/spaces-and-unassigned-ports",
                     test_system_spaces);
     g_test_add_func("/flatview/random/incremental-equals-full",
