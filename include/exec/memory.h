@@ -249,8 +249,9 @@ struct MemoryListener {
                        MemoryRegionSection *section);
     void (*region_del)(MemoryListener *listener,
                        MemoryRegionSection *section);
-    /* Section re-rendered by the update but unchanged (called only if
-     * set).  Unlike QEMU, ranges the update did not touch get no nop. */
+    /* Section re-rendered by the update but unchanged, e.g. a neighbour
+     * of a changed range (called only if set).  Unlike QEMU, ranges far
+     * from any change get no nop. */
     void (*region_nop)(MemoryListener *listener,
                        MemoryRegionSection *section);
     unsigned priority;          /* adds low first, dels high first */

@@ -623,6 +623,51 @@ static void test_listener_priority_order(void)
     test_space_destroy(&t);
 }
 
+/*
+ * Unmapping one alias among many re-renders only where it was and its two
+ * neighbours (which might have merged with it): the listener, which has
+ * region_nop, hears of those three ranges alone.
+ */
+static void test_incremental_touches_only_changed_range(void)
+{
+    TestSpace t;
+    TestListener tl;
+    MemoryRegion box;
+    MemoryRegion aliases[64];
+
+    test_space_init(&t);
+    memory_region_init(&box, NULL, "box", 64 * 0x1000);
+    for (int i = 0; i < 64; i++) {
+        memory_region_init_alias(&aliases[i], NULL, "slot", &t.ram,
+                                 i * 0x1000, 0x1000);
+        memory_region_set_unmergeable(&aliases[i], true);
+        memory_region_add_subregion(&box, i * 0x1000, &aliases[i]);
+    }
+    memory_region_add_subregion(&t.root, 0x100000, &box);
+    test_listener_init(&tl, 0, NULL);
+    memory_listener_register(&tl.listener, &t.as);
+    g_assert_cmpuint(tl.events->len, ==, 64 + 2);
+    g_ptr_array_set_size(tl.events, 0);
+    memory_region_set_enabled(&aliases[20], false);
+    memory_region_del_subregion(&box, &aliases[40]);
+    test_listener_take(&tl, (const char *const[]) {
+        "begin", "del 0x114000-0x114fff ram@0x14000 unmergeable",
+        "nop 0x113000-0x113fff ram@0x13000 unmergeable",
+        "nop 0x115000-0x115fff ram@0x15000 unmergeable", "commit",
+        "begin", "del 0x128000-0x128fff ram@0x28000 unmergeable",
+        "nop 0x127000-0x127fff ram@0x27000 unmergeable",
+        "nop 0x129000-0x129fff ram@0x29000 unmergeable", "commit",
+        NULL,
+    });
+    memory_listener_unregister(&tl.listener);
+    for (int i = 0; i < 64; i++) {
+        memory_region_finalize(&aliases[i]);
+    }
+    memory_region_finalize(&box);
+    test_space_destroy(&t);
+    g_ptr_array_free(tl.events, true);
+}
+
 /* ---- reads and writes ---- */
 
 static void test_access_ram(void)
@@ -1299,6 +1344,8 @@ int main(int argc, char **argv)
                     test_listener_nop_for_unchanged);
     g_test_add_func("/flatview/listener/priority-order",
                     test_listener_priority_order);
+    g_test_add_func("/flatview/incremental/one-alias-change-touches-only-its-range",
+                    test_incremental_touches_only_changed_range);
     g_test_add_func("/flatview/access/ram", test_access_ram);
     g_test_add_func("/flatview/access/mmio-sizes", test_access_mmio_sizes);
     g_test_add_func("/flatview/access/unassigned-is-decode-error",
