@@ -367,19 +367,24 @@ MemoryRegionSection address_space_find_section(AddressSpace *as,
 }
 
 /*
- * The first section within [addr, addr + size) of root's space: through
- * its address space's view when root is one's root, else rendered for
- * just that window.
+ * The first section within [addr, addr + size) of mr (addr relative to
+ * mr, as in QEMU): through the view of the address space rendering the top
+ * of mr's container chain, else rendered for just that window.
  */
 MemoryRegionSection memory_region_find(MemoryRegion *root, hwaddr addr,
                                        uint64_t size)
 {
     GPtrArray *spaces = memory_address_spaces();
-    MemoryRegionSection s = { .offset_within_address_space = addr };
-    MemAddr end = (MemAddr)addr + (size == UINT64_MAX ? MEM_ADDR_SPACE_END
-                                                     : (MemAddr)size);
+    MemoryRegionSection s = { 0 };
+    MemAddr end;
     g_autoptr(GArray) pieces = NULL;
 
+    for (; root->container; root = root->container) {
+        addr += root->addr;
+    }
+    s.offset_within_address_space = addr;
+    end = (MemAddr)addr + (size == UINT64_MAX ? MEM_ADDR_SPACE_END
+                                              : (MemAddr)size);
     for (guint i = 0; i < spaces->len; i++) {
         AddressSpace *as = g_ptr_array_index(spaces, i);
         FlatRange *fr;

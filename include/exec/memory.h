@@ -231,9 +231,11 @@ void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr *plen,
 
 /*
  * The section at addr (mr NULL when unassigned).  O(log n).
- * memory_region_find: the first section inside [addr, addr + size) of the
- * space rendered from root, clipped to it; root is normally an address
- * space root (else just that window is rendered).
+ * memory_region_find: the first section inside [addr, addr + size) of
+ * root (addr relative to root, which may be any region: its container
+ * chain is followed up to an address space root, as in QEMU), clipped to
+ * that range; offset_within_address_space is absolute.  With no address
+ * space above root, just that window of the top region is rendered.
  */
 MemoryRegionSection memory_region_find(MemoryRegion *root, hwaddr addr,
                                        uint64_t size);

@@ -832,6 +832,40 @@ static void test_access_spanning_sections(void)
     g_ptr_array_free(m.calls, true);
 }
 
+static void test_find_sections(void)
+{
+    TestSpace t;
+    MemoryRegion box, a;
+    MemoryRegionSection s;
+
+    test_space_init(&t);
+    memory_region_init(&box, NULL, "box", 0x10000);
+    memory_region_init_alias(&a, NULL, "a", &t.ram, 0x2000, 0x2000);
+    memory_region_add_subregion(&box, 0x1000, &a);
+    memory_region_add_subregion(&t.root, 0x100000, &box);
+    /* Relative to box, clipped to the range asked. */
+    s = memory_region_find(&box, 0x1800, 0x10000);
+    g_assert_true(s.mr == &t.ram);
+    g_assert_cmphex(s.offset_within_region, ==, 0x2800);
+    g_assert_cmphex(s.offset_within_address_space, ==, 0x101800);
+    g_assert_cmphex(s.size, ==, 0x1800);
+    /* The first section inside the range, not only at its start. */
+    s = memory_region_find(&t.root, 0x100000, 0x2000);
+    g_assert_true(s.mr == &t.ram);
+    g_assert_cmphex(s.offset_within_address_space, ==, 0x101000);
+    g_assert_cmphex(s.size, ==, 0x1000);
+    g_assert_null(memory_region_find(&t.root, 0, 0x100).mr);
+    s = address_space_find_section(&t.as, 0x102000);
+    g_assert_true(s.mr == &t.ram);
+    g_assert_cmphex(s.offset_within_address_space, ==, 0x101000);
+    g_assert_cmphex(s.offset_within_region, ==, 0x2000);
+    g_assert_cmphex(s.size, ==, 0x2000);
+    g_assert_null(address_space_find_section(&t.as, 0x5).mr);
+    memory_region_finalize(&a);
+    memory_region_finalize(&box);
+    test_space_destroy(&t);
+}
+
 /* ---- info mtree ---- */
 
 static void test_mtree_lines(void)
@@ -1352,6 +1386,7 @@ int main(int argc, char **argv)
                     test_access_unassigned);
     g_test_add_func("/flatview/access/spanning-sections",
                     test_access_spanning_sections);
+    g_test_add_func("/flatview/find/relative-and-clipped", test_find_sections);
     g_test_add_func("/flatview/mtree/exact-lines", test_mtree_lines);
     g_test_add_func("/flatview/mtree/owner-path-type-or-orphan",
                     test_mtree_owner);
