@@ -1227,7 +1227,8 @@ static void rand_world_init(RandWorld *w)
 
 static MemoryRegion *rand_pick_parent(RandWorld *w)
 {
-    int p = g_test_rand_int_range(-2, 3);
+    /* Containers 0-2 and RAM 3-8: RAM shows subregions over itself. */
+    int p = g_test_rand_int_range(-3, 9);
 
     return p < 0 ? &w->t.root : &w->regions[p];
 }
@@ -1303,7 +1304,7 @@ static void test_random_incremental_equals_full(void)
     RandWorld *w = g_new0(RandWorld, 1);
 
     rand_world_init(w);
-    for (int round = 0; round < 3000; round++) {
+    for (int round = 0; round < 5000; round++) {
         bool batch = g_test_rand_int_range(0, 4) == 0;
         int n = batch ? g_test_rand_int_range(2, 8) : 1;
 
@@ -1321,7 +1322,7 @@ static void test_random_incremental_equals_full(void)
     g_test_message("ranges compared: %u, unmergeable: %u", w->nb_checked,
                    w->nb_unmergeable);
     /* The run must have compared real views, not empty ones. */
-    g_assert_cmpuint(w->nb_checked, >, 4000);
+    g_assert_cmpuint(w->nb_checked, >, 3000);
     g_assert_cmpuint(w->nb_unmergeable, >, 1000);
     memory_listener_unregister(&w->listener);
     g_assert_cmpuint(w->model->len, ==, 0);
