@@ -208,7 +208,10 @@ MemoryRegion *get_system_io(void);
 /*
  * Access guest memory.  Unassigned addresses: writes are dropped and
  * reads return 0, with MEMTX_DECODE_ERROR returned.  Accesses spanning
- * several sections are split.
+ * several sections are split.  MMIO is cut into the largest accesses its
+ * valid sizes allow, each made of callbacks of its impl sizes.  Writes to
+ * read-only RAM are dropped (MEMTX_OK).  Results of the pieces are OR-ed.
+ * Cost: O(log n) per section crossed.  Main loop only.
  */
 MemTxResult address_space_read(AddressSpace *as, hwaddr addr, void *buf,
                                hwaddr len);
@@ -264,7 +267,9 @@ struct MemoryListener {
 
 /*
  * Register: region_add is called (inside begin/commit) for every section
- * of the current view.  Unregister: region_del for every section.
+ * of the current view.  Unregister: region_del for every section.  Cost:
+ * O(sections).  Inside an open transaction the listener sees the view of
+ * the last commit, then the transaction's changes at its commit.
  */
 void memory_listener_register(MemoryListener *listener, AddressSpace *as);
 void memory_listener_unregister(MemoryListener *listener);
@@ -280,7 +285,8 @@ void address_space_foreach_section(AddressSpace *as,
 
 /*
  * Print the trees of every address space (or with flatview, the rendered
- * ranges) in QEMU's format into out.
+ * ranges) in QEMU's format into out: HMP "info mtree [-f] [-o] [-D]"
+ * (flatview -f, owner -o, disabled -D).  Cost: O(regions log regions).
  */
 void mtree_info(GString *out, bool flatview, bool owner, bool disabled);
 
