@@ -668,6 +668,53 @@ static void test_incremental_touches_only_changed_range(void)
     g_ptr_array_free(tl.events, true);
 }
 
+/*
+ * A region aliased more often than a mark walk may follow (250 aliases,
+ * two steps each):
+ * changing it re-renders the whole space, and every alias shows it.
+ */
+static void test_incremental_many_aliases_fall_back_to_full(void)
+{
+    TestSpace t;
+    TestListener tl;
+    MemoryRegion *aliases = g_new0(MemoryRegion, 250);
+    g_autoptr(GPtrArray) view = NULL;
+    guint dels = 0;
+    guint adds = 0;
+
+    test_space_init(&t);
+    for (int i = 0; i < 250; i++) {
+        memory_region_init_alias(&aliases[i], NULL, "many", &t.ram,
+                                 i * 0x1000, 0x1000);
+        memory_region_set_unmergeable(&aliases[i], true);
+        memory_region_add_subregion(&t.root, i * 0x1000, &aliases[i]);
+    }
+    test_listener_init(&tl, 0, NULL);
+    memory_listener_register(&tl.listener, &t.as);
+    g_ptr_array_set_size(tl.events, 0);
+    memory_region_set_readonly(&t.ram, true);
+    for (guint i = 0; i < tl.events->len; i++) {
+        const char *e = g_ptr_array_index(tl.events, i);
+
+        dels += g_str_has_prefix(e, "del ");
+        adds += g_str_has_prefix(e, "add ") && g_str_has_suffix(e, " ro unmergeable");
+    }
+    g_assert_cmpuint(dels, ==, 250);
+    g_assert_cmpuint(adds, ==, 250);
+    view = test_view(&t.as);
+    g_assert_cmpuint(view->len, ==, 250);
+    g_assert_cmpstr(g_ptr_array_index(view, 249), ==,
+                    "0xf9000-0xf9fff ram@0xf9000 ro unmergeable");
+    memory_listener_unregister(&tl.listener);
+    for (int i = 0; i < 250; i++) {
+        memory_region_finalize(&aliases[i]);
+    }
+    memory_region_set_readonly(&t.ram, false);
+    test_space_destroy(&t);
+    g_ptr_array_free(tl.events, true);
+    g_free(aliases);
+}
+
 /* ---- reads and writes ---- */
 
 static void test_access_ram(void)
@@ -765,6 +812,31 @@ static void test_access_mmio_sizes(void)
     memory_region_finalize(&dev);
     test_space_destroy(&t);
     g_ptr_array_free(m.calls, true);
+}
+
+/* Read-only RAM: writes dropped, no writable host pointer; set fills. */
+static void test_access_readonly_and_set(void)
+{
+    TestSpace t;
+    MemoryRegion a;
+    hwaddr len = 0x1000;
+
+    test_space_init(&t);
+    memory_region_init_alias(&a, NULL, "a", &t.ram, 0, 0x1000);
+    memory_region_add_subregion(&t.root, 0x10000, &a);
+    g_assert_cmpint(address_space_set(&t.as, 0x10100, 0x5a, 0x10), ==,
+                    MEMTX_OK);
+    g_assert_cmphex(t.host[0x100], ==, 0x5a);
+    g_assert_cmphex(t.host[0x10f], ==, 0x5a);
+    g_assert_cmphex(t.host[0x110], ==, 0);
+    memory_region_set_readonly(&a, true);
+    g_assert_cmpint(address_space_st(&t.as, 0x10100, 0x11, 1), ==, MEMTX_OK);
+    g_assert_cmphex(t.host[0x100], ==, 0x5a);
+    g_assert_null(address_space_map_ram(&t.as, 0x10000, &len, true));
+    g_assert_true(address_space_map_ram(&t.as, 0x10000, &len, false) ==
+                  t.host);
+    memory_region_finalize(&a);
+    test_space_destroy(&t);
 }
 
 static void test_access_unassigned(void)
@@ -1381,7 +1453,11 @@ int main(int argc, char **argv)
                     test_listener_priority_order);
     g_test_add_func("/flatview/incremental/one-alias-change-touches-only-its-range",
                     test_incremental_touches_only_changed_range);
+    g_test_add_func("/flatview/incremental/many-aliases-fall-back-to-full",
+                    test_incremental_many_aliases_fall_back_to_full);
     g_test_add_func("/flatview/access/ram", test_access_ram);
+    g_test_add_func("/flatview/access/readonly-ram-and-set",
+                    test_access_readonly_and_set);
     g_test_add_func("/flatview/access/mmio-sizes", test_access_mmio_sizes);
     g_test_add_func("/flatview/access/unassigned-is-decode-error",
                     test_access_unassigned);
