@@ -485,9 +485,10 @@ typedef struct RamBlockPreallocJob {
 /*
  * Where a worker jumps back to when touching a page raised SIGBUS or
  * SIGSEGV; NULL on every other thread, whose signals go to the handler
- * that was installed before.
+ * that was installed before.  volatile: only the signal handler reads it,
+ * so the compiler would otherwise drop the stores around the loop.
  */
-static __thread sigjmp_buf *ram_block_prealloc_jmp;
+static __thread sigjmp_buf *volatile ram_block_prealloc_jmp;
 static struct sigaction ram_block_prealloc_old_sigbus;
 static struct sigaction ram_block_prealloc_old_sigsegv;
 /* Serializes preallocations: the handlers above are process-wide. */
@@ -562,7 +563,11 @@ static void ram_block_prealloc_touch(RamBlockPreallocJob *job)
     ram_block_prealloc_jmp = NULL;
 }
 
-/* Populate with one syscall; false when the kernel lacks MADV_POPULATE. */
+/*
+ * Populate with one syscall.  false when touching must do the job: the
+ * kernel lacks MADV_POPULATE (EINVAL), or a page raised SIGBUS (EFAULT),
+ * where touching finds which one (the pages before it are present now).
+ */
 static bool ram_block_prealloc_populate(RamBlockPreallocJob *job)
 {
     int advice = job->readonly ? MADV_POPULATE_READ : MADV_POPULATE_WRITE;
@@ -571,7 +576,7 @@ static bool ram_block_prealloc_populate(RamBlockPreallocJob *job)
     do {
         ret = madvise(job->start, job->length, advice);
     } while (ret < 0 && (errno == EINTR || errno == EAGAIN));
-    if (ret < 0 && errno == EINVAL) {
+    if (ret < 0 && (errno == EINVAL || errno == EFAULT)) {
         return false;
     }
     if (ret < 0) {
