@@ -273,8 +273,8 @@ RAMBlock *qemu_ram_alloc_from_fd_aligned(const char *name, uint64_t size,
     rb->fd_offset = offset;
     ret = ram_block_map(rb, align);
     if (ret < 0) {
-        error_setg_errno(errp, -ret, "cannot map %s of fd %d at offset 0x%" PRIx64 " for '%s'",
-                         size_str(size).s, fd, (uint64_t)offset, name);
+        error_setg_errno(errp, -ret, "cannot map %s at offset 0x%" PRIx64 " of the file behind '%s'",
+                         size_str(size).s, (uint64_t)offset, name);
         rb->fd = -1;            /* the caller still owns fd on failure */
         qemu_ram_free(rb);
         return NULL;
