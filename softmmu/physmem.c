@@ -268,6 +268,9 @@ RAMBlock *qemu_ram_alloc_from_fd_aligned(const char *name, uint64_t size,
         !ram_block_noreserve_is_effective(fd, ram_flags, page_size, errp)) {
         return NULL;
     }
+    if (page_size != ram_block_host_page_size()) {
+        ram_flags |= RAM_HUGETLB;
+    }
     rb = ram_block_new(name, size, ram_flags, page_size, mr);
     rb->fd = fd;
     rb->fd_offset = offset;

@@ -350,6 +350,41 @@ static void test_memfd_hugetlb_without_pages(void)
                    "cannot map 2 MiB at offset 0x0 of the file behind 'mem1': Cannot allocate memory");
 }
 
+/*
+ * reserve=off lets a hugetlb memfd map without free huge pages: the page
+ * size is the huge page's, and populating fails with an error, not SIGBUS.
+ */
+static void test_memfd_hugetlb_noreserve(void)
+{
+    int probe = memfd_create("probe", MFD_HUGETLB);
+    HostMemoryBackend *b;
+    RAMBlock *rb;
+    Error *err = NULL;
+
+    if (probe < 0) {
+        g_test_skip("needs hugetlbfs");
+        return;
+    }
+    close(probe);
+    b = test_add(TYPE_MEMORY_BACKEND_MEMFD, "mem1",
+                 "{\"size\": \"4M\", \"hugetlb\": \"on\", \"hugetlbsize\": \"2M\", \"reserve\": \"off\"}",
+                 true);
+    rb = test_block(b);
+    g_assert_cmpuint(host_memory_backend_pagesize(b), ==, 2 * MiB);
+    g_assert_cmpuint(qemu_ram_get_flags(rb), ==,
+                     RAM_SHARED | RAM_NORESERVE | RAM_HUGETLB);
+    g_assert_cmpint(ram_block_discard_range(rb, 0, 2 * MiB), ==, 0);
+    g_assert_cmpint(ram_block_discard_range(rb, 0, 4096), ==, -EINVAL);
+    if (ram_block_prealloc_range(rb, 0, 4 * MiB, 2, &err)) {
+        g_test_message("huge pages were available: no failure to check");
+    } else {
+        g_assert_cmpstr(error_get_pretty(err), ==,
+                        "preallocation failed: 'mem1' offset 0x0 (of [0x0, 0x400000)): Bad address (not enough memory?)");
+        error_free(err);
+    }
+    test_del("mem1");
+}
+
 /* ---- memory-backend-file ---- */
 
 static void test_file_missing_mem_path(void)
@@ -571,6 +606,8 @@ int main(int argc, char **argv)
                     test_memfd_hugetlbsize_not_pow2);
     g_test_add_func("/hostmem/memfd/hugetlb-without-pages-is-error",
                     test_memfd_hugetlb_without_pages);
+    g_test_add_func("/hostmem/memfd/hugetlb-noreserve-prealloc-fails-cleanly",
+                    test_memfd_hugetlb_noreserve);
     g_test_add_func("/hostmem/file/missing-mem-path-is-error",
                     test_file_missing_mem_path);
     g_test_add_func("/hostmem/file/directory-gets-unlinked-file",
