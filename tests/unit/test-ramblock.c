@@ -11,6 +11,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/capability.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -480,6 +483,60 @@ static void test_policy_mlock_refused_when_discard_required(void)
     g_assert_cmpint(ram_block_coordinated_discard_require(false), ==, 0);
 }
 
+/*
+ * In a child: with CAP_IPC_LOCK (or a large enough RLIMIT_MEMLOCK) mlockall
+ * succeeds and discard is disabled; otherwise the failure is undone.
+ */
+static void test_policy_mlock_disables_discard(void)
+{
+    Error *err = NULL;
+
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+        g_test_trap_assert_passed();
+        return;
+    }
+    if (os_mlock(&err)) {
+        g_assert_true(ram_block_discard_is_disabled());
+        g_assert_cmpint(ram_block_coordinated_discard_require(true), ==,
+                        -EBUSY);
+    } else {
+        g_assert_true(g_str_has_prefix(error_get_pretty(err),
+                                       "mem-lock=on: mlockall("));
+        error_free(err);
+        g_assert_false(ram_block_discard_is_disabled());
+    }
+    exit(0);
+}
+
+/*
+ * In a child without CAP_IPC_LOCK and with RLIMIT_MEMLOCK of one page,
+ * mlockall fails: error, and discard is enabled again.
+ */
+static void test_policy_mlock_failure_undone(void)
+{
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct caps[2];
+    struct rlimit lim = { TEST_PAGE, TEST_PAGE };
+    Error *err = NULL;
+
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+        g_test_trap_assert_passed();
+        return;
+    }
+    g_assert_cmpint(syscall(SYS_capget, &hdr, caps), ==, 0);
+    caps[0].effective &= ~(1u << CAP_IPC_LOCK);
+    g_assert_cmpint(syscall(SYS_capset, &hdr, caps), ==, 0);
+    g_assert_cmpint(setrlimit(RLIMIT_MEMLOCK, &lim), ==, 0);
+    g_assert_false(os_mlock(&err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "mem-lock=on: mlockall(MCL_CURRENT|MCL_FUTURE) failed (RLIMIT_MEMLOCK too low?): Cannot allocate memory");
+    error_free(err);
+    g_assert_false(ram_block_discard_is_disabled());
+    exit(0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -533,5 +590,9 @@ int main(int argc, char **argv)
                     test_policy_nests);
     g_test_add_func("/ramblock/policy/mlock-refused-when-discard-required",
                     test_policy_mlock_refused_when_discard_required);
+    g_test_add_func("/ramblock/policy/mlock-disables-discard",
+                    test_policy_mlock_disables_discard);
+    g_test_add_func("/ramblock/policy/mlock-failure-reenables-discard",
+                    test_policy_mlock_failure_undone);
     return g_test_run();
 }
