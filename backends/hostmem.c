@@ -511,7 +511,7 @@ void host_memory_backend_set_mapped(HostMemoryBackend *backend, bool mapped)
 uint64_t host_memory_backend_pagesize(HostMemoryBackend *backend)
 {
     if (!backend->completed) {
-        return (uint64_t)sysconf(_SC_PAGESIZE);
+        return qemu_real_host_page_size();
     }
     return qemu_ram_pagesize(memory_region_get_ram_block(&backend->mr));
 }

@@ -51,11 +51,6 @@ static unsigned int ram_block_coordinated_discard_required_cnt;
 /* Tests: when set, preallocation touches pages instead of MADV_POPULATE. */
 static bool ram_block_prealloc_touch_only;
 
-static size_t ram_block_host_page_size(void)
-{
-    return (size_t)sysconf(_SC_PAGESIZE);
-}
-
 /* The page size of the filesystem behind fd (hugetlbfs: the huge page). */
 static size_t ram_block_fd_page_size(int fd)
 {
@@ -64,7 +59,7 @@ static size_t ram_block_fd_page_size(int fd)
     if (fstatfs(fd, &fs) == 0 && fs.f_type == HUGETLBFS_MAGIC) {
         return (size_t)fs.f_bsize;
     }
-    return ram_block_host_page_size();
+    return qemu_real_host_page_size();
 }
 
 /* ---- reserve=off must really skip the reservation ---- */
@@ -82,7 +77,7 @@ static bool ram_block_noreserve_is_effective(int fd, uint32_t flags,
     g_autofree char *content = NULL;
     uint64_t mode;
 
-    if (page_size != ram_block_host_page_size() ||
+    if (page_size != qemu_real_host_page_size() ||
         (flags & RAM_READONLY) || ((flags & RAM_SHARED) && fd >= 0)) {
         return true;
     }
@@ -115,7 +110,7 @@ static void *ram_block_mmap_aligned(uint64_t size, uint64_t align, int prot,
     uint8_t *aligned;
     void *ptr;
 
-    if (align <= ram_block_host_page_size()) {
+    if (align <= qemu_real_host_page_size()) {
         return mmap(NULL, size, prot, flags, fd, offset);
     }
     reserved = mmap(NULL, reserve_size, PROT_NONE,
@@ -203,7 +198,7 @@ static int ram_block_map(RAMBlock *rb, uint64_t align)
 RAMBlock *qemu_ram_alloc(const char *name, uint64_t size, uint32_t ram_flags,
                          MemoryRegion *mr, Error **errp)
 {
-    size_t page_size = ram_block_host_page_size();
+    size_t page_size = qemu_real_host_page_size();
     RAMBlock *rb;
     int ret;
 
@@ -268,7 +263,7 @@ RAMBlock *qemu_ram_alloc_from_fd_aligned(const char *name, uint64_t size,
         !ram_block_noreserve_is_effective(fd, ram_flags, page_size, errp)) {
         return NULL;
     }
-    if (page_size != ram_block_host_page_size()) {
+    if (page_size != qemu_real_host_page_size()) {
         ram_flags |= RAM_HUGETLB;
     }
     rb = ram_block_new(name, size, ram_flags, page_size, mr);
@@ -304,7 +299,7 @@ RAMBlock *qemu_ram_alloc_from_ptr(const char *name, uint64_t size, void *host,
         error_setg(errp, "RAM block '%s': needs a host pointer and a size above 0", name);
         return NULL;
     }
-    rb = ram_block_new(name, size, 0, ram_block_host_page_size(), mr);
+    rb = ram_block_new(name, size, 0, qemu_real_host_page_size(), mr);
     rb->host = host;
     ram_block_register(rb);
     return rb;

@@ -303,6 +303,11 @@ static void test_memfd_defaults(void)
     g_assert_cmpint(fcntl(fd, F_GET_SEALS), ==,
                     F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
     g_assert_cmpint(ftruncate(fd, 4096), ==, -1);
+    /* Seals forbid resizing, not punching holes: discard still works. */
+    memset(qemu_ram_get_host_addr(rb), 0x66, 2 * MiB);
+    g_assert_cmpint(ram_block_discard_range(rb, 0, 2 * MiB), ==, 0);
+    g_assert_cmpuint(test_resident_pages(qemu_ram_get_host_addr(rb),
+                                         2 * MiB), ==, 0);
     test_del("mem1");
 }
 
