@@ -115,6 +115,13 @@ bool hmp_info_memdev(GString *out, int argc, char **argv, Error **errp)
 
 void hostmem_qmp_register(void)
 {
+    static bool registered;
+
+    /* The monitor refuses a name twice; vl.c and tests may both call. */
+    if (registered) {
+        return;
+    }
+    registered = true;
     qmp_register_command("query-memdev", qmp_query_memdev,
                          QMP_CMD_ALLOW_PRECONFIG);
     hmp_register_info("memdev", "", "show memory backends", hmp_info_memdev);

@@ -10,6 +10,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "exec/ramblock.h"
+#include "sysemu/os.h"
 
 #include <fcntl.h>
 #include <pthread.h>

@@ -114,12 +114,4 @@ bool ram_block_discard_is_required(void);
 int qemu_ram_foreach_block(int (*fn)(RAMBlock *rb, void *opaque),
                            void *opaque);
 
-/*
- * -overcommit mem-lock=on: disable RAM discard (fails when a device
- * requires it), then mlockall(MCL_CURRENT | MCL_FUTURE); on failure
- * discard is enabled again and errp says why.  Called once by vl.c
- * before creating backends.
- */
-bool os_mlock(Error **errp);
-
 #endif /* EXEC_RAMBLOCK_H */

@@ -123,7 +123,7 @@ json_t *qmp_query_memdev(json_t *args, Error **errp);
 bool hmp_info_memdev(GString *out, int argc, char **argv, Error **errp);
 /*
  * Register query-memdev (QMP) and "info memdev" (HMP) with the monitor.
- * Called once by vl.c after the monitor is initialized.
+ * Called by vl.c next to machine_qmp_register(); idempotent.
  */
 void hostmem_qmp_register(void);
 
