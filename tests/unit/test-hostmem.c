@@ -91,6 +91,11 @@ static size_t test_resident_pages(void *ptr, uint64_t length)
     return count;
 }
 
+static int test_count_block(RAMBlock *rb, void *opaque)
+{
+    return 1;
+}
+
 /* ---- memory-backend-ram ---- */
 
 static void test_ram_defaults(void)
@@ -283,6 +288,19 @@ static void test_nodes_bind_node0(void)
     test_assert_prop(OBJECT(b), HOSTMEM_PROP_HOST_NODES, "[0]");
     test_assert_prop(OBJECT(b), HOSTMEM_PROP_POLICY, "\"bind\"");
     test_del("mem0");
+}
+
+/* mbind fails after the memory was mapped: the mapping is undone. */
+static void test_nodes_bind_missing_node(void)
+{
+    if (g_file_test("/sys/devices/system/node/node100", G_FILE_TEST_EXISTS)) {
+        g_test_skip("host has a node 100");
+        return;
+    }
+    test_add_fails(TYPE_MEMORY_BACKEND_RAM, "mem0",
+                   "{\"size\": \"2M\", \"host-nodes\": \"100\", \"policy\": \"bind\"}",
+                   true, "cannot bind memory to host NUMA nodes: Invalid argument");
+    g_assert_true(qemu_ram_foreach_block(test_count_block, NULL) == 0);
 }
 
 /* ---- memory-backend-memfd ---- */
@@ -604,6 +622,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hostmem/numa/policy-and-nodes-must-agree",
                     test_nodes_without_policy);
     g_test_add_func("/hostmem/numa/bind-to-node0", test_nodes_bind_node0);
+    g_test_add_func("/hostmem/numa/bind-to-missing-node-undone",
+                    test_nodes_bind_missing_node);
     g_test_add_func("/hostmem/memfd/defaults-shared-and-sealed",
                     test_memfd_defaults);
     g_test_add_func("/hostmem/memfd/seal-off-share-off", test_memfd_unsealed);
