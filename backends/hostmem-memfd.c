@@ -12,7 +12,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 
-#define TYPE_MEMORY_BACKEND_MEMFD_OBJ(obj) \
+#define MEMORY_BACKEND_MEMFD(obj) \
     OBJECT_CHECK(HostMemoryBackendMemfd, (obj), TYPE_MEMORY_BACKEND_MEMFD)
 
 #ifndef MFD_HUGE_SHIFT
@@ -68,7 +68,7 @@ static bool host_memory_backend_memfd_setup(HostMemoryBackendMemfd *m,
 static bool host_memory_backend_memfd_alloc(HostMemoryBackend *backend,
                                             Error **errp)
 {
-    HostMemoryBackendMemfd *m = TYPE_MEMORY_BACKEND_MEMFD_OBJ(backend);
+    HostMemoryBackendMemfd *m = MEMORY_BACKEND_MEMFD(backend);
     g_autofree char *name = host_memory_backend_get_name(backend);
     uint32_t flags = host_memory_backend_ram_flags(backend);
     RAMBlock *rb;
@@ -96,7 +96,7 @@ out_close:
 
 static bool host_memory_backend_memfd_get_hugetlb(Object *obj, Error **errp)
 {
-    return TYPE_MEMORY_BACKEND_MEMFD_OBJ(obj)->hugetlb;
+    return MEMORY_BACKEND_MEMFD(obj)->hugetlb;
 }
 
 static bool host_memory_backend_memfd_set_hugetlb(Object *obj, bool value,
@@ -107,14 +107,14 @@ static bool host_memory_backend_memfd_set_hugetlb(Object *obj, bool value,
                                             errp)) {
         return false;
     }
-    TYPE_MEMORY_BACKEND_MEMFD_OBJ(obj)->hugetlb = value;
+    MEMORY_BACKEND_MEMFD(obj)->hugetlb = value;
     return true;
 }
 
 static uint64_t host_memory_backend_memfd_get_hugetlbsize(Object *obj,
                                                           Error **errp)
 {
-    return TYPE_MEMORY_BACKEND_MEMFD_OBJ(obj)->hugetlbsize;
+    return MEMORY_BACKEND_MEMFD(obj)->hugetlbsize;
 }
 
 static bool host_memory_backend_memfd_set_hugetlbsize(Object *obj,
@@ -132,13 +132,13 @@ static bool host_memory_backend_memfd_set_hugetlbsize(Object *obj,
                    value);
         return false;
     }
-    TYPE_MEMORY_BACKEND_MEMFD_OBJ(obj)->hugetlbsize = value;
+    MEMORY_BACKEND_MEMFD(obj)->hugetlbsize = value;
     return true;
 }
 
 static bool host_memory_backend_memfd_get_seal(Object *obj, Error **errp)
 {
-    return TYPE_MEMORY_BACKEND_MEMFD_OBJ(obj)->seal;
+    return MEMORY_BACKEND_MEMFD(obj)->seal;
 }
 
 static bool host_memory_backend_memfd_set_seal(Object *obj, bool value,
@@ -148,13 +148,13 @@ static bool host_memory_backend_memfd_set_seal(Object *obj, bool value,
                                             HOSTMEM_MEMFD_PROP_SEAL, errp)) {
         return false;
     }
-    TYPE_MEMORY_BACKEND_MEMFD_OBJ(obj)->seal = value;
+    MEMORY_BACKEND_MEMFD(obj)->seal = value;
     return true;
 }
 
 static void host_memory_backend_memfd_instance_init(Object *obj)
 {
-    HostMemoryBackendMemfd *m = TYPE_MEMORY_BACKEND_MEMFD_OBJ(obj);
+    HostMemoryBackendMemfd *m = MEMORY_BACKEND_MEMFD(obj);
 
     m->parent_obj.share = true;
     m->seal = true;

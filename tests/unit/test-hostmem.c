@@ -513,6 +513,30 @@ static void test_file_readonly_offset(void)
     test_file_remove(path);
 }
 
+/* Private file mapping (share off), aligned: discard drops the copies. */
+static void test_file_private_aligned(void)
+{
+    g_autofree char *path = test_file_with(0);
+    g_autofree char *json = g_strdup_printf(
+        "{\"size\": \"4M\", \"mem-path\": \"%s\", \"align\": \"4M\"}",
+        path);
+    HostMemoryBackend *b = test_add(TYPE_MEMORY_BACKEND_FILE, "mem2", json,
+                                    true);
+    RAMBlock *rb = test_block(b);
+    uint8_t *host = qemu_ram_get_host_addr(rb);
+
+    test_assert_prop(OBJECT(b), HOSTMEM_PROP_SHARE, "false");
+    test_assert_prop(OBJECT(b), HOSTMEM_FILE_PROP_ALIGN, "4194304");
+    g_assert_cmpuint((uintptr_t)host % (4 * MiB), ==, 0);
+    g_assert_false(qemu_ram_is_shared(rb));
+    memset(host, 0x21, 4 * MiB);
+    g_assert_cmpint(ram_block_discard_range(rb, 0, 4 * MiB), ==, 0);
+    g_assert_cmpuint(test_resident_pages(host, 4 * MiB), ==, 0);
+    g_assert_cmpuint(host[4096], ==, 0);
+    test_del("mem2");
+    test_file_remove(path);
+}
+
 /* ---- in use, names, monitor ---- */
 
 static void test_del_in_use_refused(void)
@@ -643,6 +667,8 @@ int main(int argc, char **argv)
                     test_file_discard_data_on_delete);
     g_test_add_func("/hostmem/file/readonly-at-offset",
                     test_file_readonly_offset);
+    g_test_add_func("/hostmem/file/private-aligned-discard",
+                    test_file_private_aligned);
     g_test_add_func("/hostmem/del/in-use-is-refused",
                     test_del_in_use_refused);
     g_test_add_func("/hostmem/name/canonical-path", test_name_canonical_path);
