@@ -65,4 +65,12 @@ bool monitor_init_qmp_unix(const char *path, bool server, bool wait,
 bool monitor_init_chardev(const char *chardev_id, const char *mode,
                           Error **errp);
 
+/*
+ * At exit (vl.c, after the main loop ends, and from an atexit handler):
+ * give pending replies up to a second to be sent, close every client and
+ * remove the socket files the monitor's servers created.  The monitor may
+ * be started again afterwards (unit tests do).
+ */
+void monitor_cleanup(void);
+
 #endif /* MONITOR_MONITOR_H */
