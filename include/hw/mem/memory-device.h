@@ -1,0 +1,96 @@
+/*
+ * Memory devices (virtio-mem, pc-dimm): devices whose RAM is placed in the
+ * machine's device-memory area.  The core assigns addresses (first fit with
+ * the device's alignment, or the user's memaddr), accounts the space used,
+ * maps/unmaps the device's region, and answers query-memory-devices.
+ * Devices implement the memory-device interface.  Main loop only.
+ */
+#ifndef HW_MEM_MEMORY_DEVICE_H
+#define HW_MEM_MEMORY_DEVICE_H
+
+#include "qemu/osdep.h"
+#include "qom/object.h"
+#include "exec/memory.h"
+
+#define TYPE_MEMORY_DEVICE "memory-device"
+
+typedef struct MemoryDeviceState MemoryDeviceState;  /* any object */
+
+typedef struct MemoryDeviceClass {
+    InterfaceClass parent_class;
+    /* Guest-physical start (0 until assigned). */
+    uint64_t (*get_addr)(const MemoryDeviceState *md);
+    bool (*set_addr)(MemoryDeviceState *md, uint64_t addr, Error **errp);
+    /* Bytes of the device's memory the guest may use now. */
+    uint64_t (*get_plugged_size)(const MemoryDeviceState *md);
+    /* The region mapped into the device-memory area (whole device). */
+    MemoryRegion *(*get_memory_region)(MemoryDeviceState *md, Error **errp);
+    /* Alignment of the address beyond the region's page size; 0: none. */
+    uint64_t (*get_min_alignment)(const MemoryDeviceState *md);
+    /* {"type": "...", "data": {...}} for query-memory-devices. */
+    json_t *(*get_device_info)(const MemoryDeviceState *md);
+} MemoryDeviceClass;
+
+#define MEMORY_DEVICE_GET_CLASS(obj) \
+    OBJECT_GET_CLASS(MemoryDeviceClass, (obj), TYPE_MEMORY_DEVICE)
+
+/* A range already taken in the device-memory area. */
+typedef struct MemoryDeviceRange {
+    uint64_t addr;
+    uint64_t size;
+    const char *id;             /* for messages; may be NULL */
+} MemoryDeviceRange;
+
+/*
+ * Decide where a device of size bytes goes in the area [area_base,
+ * area_base + area_size), given the used ranges (sorted by addr).  With
+ * hint (memaddr), check it: aligned to align, inside the area, no
+ * overlap.  Without, first fit at align.  Messages as the reference:
+ * "address must be aligned to 0x200000 bytes", "can't add memory device
+ * [0x..:0x..], usable range for memory devices [0x..:0x..]", "address
+ * range conflicts with memory device id='dimm0'", "could not find position
+ * in guest address space for memory device - memory fragmented due to
+ * alignments".  Pure; O(used).
+ */
+bool memory_device_assign_addr(uint64_t area_base, uint64_t area_size,
+                               const MemoryDeviceRange *used,
+                               size_t nb_used, uint64_t align,
+                               uint64_t size, const uint64_t *hint,
+                               uint64_t *addr, Error **errp);
+
+typedef struct MachineState MachineState;
+typedef struct DeviceState DeviceState;
+
+/*
+ * Hotplug handler steps, called by the machine for devices implementing
+ * the interface.  pre_plug (before realize): checks that the area exists
+ * and has room, assigns the address (memaddr or first fit) with the
+ * reference's messages; nothing changes on failure.  plug (after realize):
+ * maps the device's region into the area.  unplug: unmaps it.
+ */
+bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp);
+void memory_device_plug(DeviceState *dev, MachineState *ms);
+void memory_device_unplug(DeviceState *dev, MachineState *ms);
+
+/* Realized memory devices sorted by address (DeviceState *); free with
+ * g_ptr_array_unref.  O(objects below /machine). */
+GPtrArray *memory_devices_list(void);
+
+/* Bytes plugged over all memory devices (query-memory-size-summary). */
+uint64_t memory_devices_plugged_size(void);
+
+/*
+ * MEMORY_DEVICE_SIZE_CHANGE {"id", "size", "qom-path"} for dev: at most one
+ * per second per device; a change inside the second is sent when it ends,
+ * with the last size.  Main loop only.
+ */
+void memory_device_size_change_event(Object *dev, uint64_t size);
+
+/* QMP query-memory-devices, HMP info memory-devices. */
+json_t *qmp_query_memory_devices(json_t *args, Error **errp);
+bool hmp_info_memory_devices(GString *out, int argc, char **argv,
+                             Error **errp);
+/* Register the two commands above and the plugged-size hook. */
+void memory_devices_register_commands(void);
+
+#endif /* HW_MEM_MEMORY_DEVICE_H */

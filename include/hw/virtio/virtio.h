@@ -1,0 +1,178 @@
+/*
+ * virtio core: device status and feature negotiation, split virtqueues
+ * (indirect descriptors, event idx), element pop/push with every guest
+ * address checked, config space and change notification, and the
+ * "broken" state (NEEDS_RESET) a protocol violation puts a device in.
+ * Transports (virtio-pci.c) drive it through the functions below; device
+ * models (virtio-mem.c) implement VirtioDeviceClass.  Main loop only.
+ */
+#ifndef HW_VIRTIO_VIRTIO_H
+#define HW_VIRTIO_VIRTIO_H
+
+#include "qemu/osdep.h"
+#include "hw/core/qdev.h"
+#include "exec/memory.h"
+#include <sys/uio.h>
+
+#define TYPE_VIRTIO_DEVICE "virtio-device"
+
+/* Status bits (virtio 1.2, 2.1). */
+#define VIRTIO_CONFIG_S_ACKNOWLEDGE     1
+#define VIRTIO_CONFIG_S_DRIVER          2
+#define VIRTIO_CONFIG_S_DRIVER_OK       4
+#define VIRTIO_CONFIG_S_FEATURES_OK     8
+#define VIRTIO_CONFIG_S_NEEDS_RESET     0x40
+#define VIRTIO_CONFIG_S_FAILED          0x80
+
+/* Transport-independent feature bits. */
+#define VIRTIO_RING_F_INDIRECT_DESC     28
+#define VIRTIO_RING_F_EVENT_IDX         29
+#define VIRTIO_F_VERSION_1              32
+#define VIRTIO_F_ACCESS_PLATFORM        33
+
+#define VIRTQUEUE_MAX_SIZE              1024
+#define VIRTIO_NO_VECTOR                0xffff
+
+typedef struct VirtIODevice VirtIODevice;
+typedef struct VirtQueue VirtQueue;
+
+/* One request popped from a virtqueue.  Buffers are host pointers into
+ * guest RAM, checked when popped; valid until pushed or detached. */
+typedef struct VirtQueueElement {
+    unsigned int index;         /* head descriptor index */
+    unsigned int ndescs;        /* descriptors consumed in the ring */
+    unsigned int out_num;       /* driver -> device buffers */
+    unsigned int in_num;        /* device -> driver buffers */
+    hwaddr *out_addr;
+    hwaddr *in_addr;
+    struct iovec *out_sg;
+    struct iovec *in_sg;
+} VirtQueueElement;
+
+typedef void (*VirtIOHandleOutput)(VirtIODevice *vdev, VirtQueue *vq);
+
+/* What a transport provides to the core. */
+typedef struct VirtioTransportOps {
+    /* Raise the interrupt of vector (MSI-X) or INTx when no vector. */
+    void (*notify)(void *opaque, uint16_t vector);
+} VirtioTransportOps;
+
+/* Fields private to hw/virtio/virtio.c except where noted. */
+struct VirtIODevice {
+    DeviceState parent_obj;
+    const char *name;           /* "virtio-mem", set by the model */
+    uint16_t device_id;         /* set by the model */
+    uint8_t status;
+    uint8_t isr;                /* bit 0 queue, bit 1 config */
+    uint64_t host_features;     /* offered, set by the model at realize */
+    uint64_t guest_features;    /* accepted by the driver */
+    size_t config_len;
+    uint8_t *config;            /* model fills via get_config */
+    uint8_t config_generation;
+    uint16_t config_vector;
+    unsigned int nb_queues;
+    VirtQueue *vq;
+    bool broken;
+    AddressSpace *dma_as;       /* guest memory, &address_space_memory() */
+    const VirtioTransportOps *transport;
+    void *transport_opaque;
+};
+
+typedef struct VirtioDeviceClass {
+    DeviceClass parent_class;
+    /* Features the device offers given what the transport allows. */
+    uint64_t (*get_features)(VirtIODevice *vdev, uint64_t requested,
+                             Error **errp);
+    /* Driver set FEATURES_OK: refuse with a negative value to keep it
+     * cleared (e.g. a required feature was not accepted). */
+    int (*validate_features)(VirtIODevice *vdev);
+    void (*set_features)(VirtIODevice *vdev, uint64_t features);
+    void (*get_config)(VirtIODevice *vdev, uint8_t *config);
+    void (*set_config)(VirtIODevice *vdev, const uint8_t *config);
+    /* Device reset by the driver (status 0); never a system reset. */
+    void (*reset)(VirtIODevice *vdev);
+    void (*set_status)(VirtIODevice *vdev, uint8_t status);
+} VirtioDeviceClass;
+
+#define VIRTIO_DEVICE(obj) \
+    OBJECT_CHECK(VirtIODevice, (obj), TYPE_VIRTIO_DEVICE)
+#define VIRTIO_DEVICE_GET_CLASS(obj) \
+    OBJECT_GET_CLASS(VirtioDeviceClass, (obj), TYPE_VIRTIO_DEVICE)
+#define VIRTIO_DEVICE_CLASS(klass) \
+    OBJECT_CLASS_CHECK(VirtioDeviceClass, (klass), TYPE_VIRTIO_DEVICE)
+
+/* ---- for device models ---- */
+
+void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_len);
+void virtio_cleanup(VirtIODevice *vdev);
+VirtQueue *virtio_add_queue(VirtIODevice *vdev, int queue_size,
+                            VirtIOHandleOutput handle_output);
+VirtQueue *virtio_get_queue(VirtIODevice *vdev, int n);
+
+/*
+ * Next available element, or NULL (none, queue not ready, or the chain was
+ * malformed: then the device is marked broken via virtio_error).  Checks:
+ * descriptors inside RAM, no loops, chain length <= queue size,
+ * writable descriptors only after readable ones, indirect tables well
+ * formed.  Free the element with g_free() after push/detach.
+ */
+VirtQueueElement *virtqueue_pop(VirtQueue *vq);
+/* Return element with len bytes written into its in buffers. */
+void virtqueue_push(VirtQueue *vq, const VirtQueueElement *elem,
+                    unsigned int len);
+/* Interrupt the driver if it wants one (event idx / NO_INTERRUPT). */
+void virtio_notify(VirtIODevice *vdev, VirtQueue *vq);
+/* Config changed: bump generation, ISR bit 1, interrupt. */
+void virtio_notify_config(VirtIODevice *vdev);
+/*
+ * Protocol violation by the driver: mark broken (status gains
+ * NEEDS_RESET, config interrupt), stop processing until reset.
+ * Message traced/logged once per device; never aborts.
+ */
+void virtio_error(VirtIODevice *vdev, const char *fmt, ...)
+    QEMU_PRINTF(2, 3);
+bool virtio_vdev_has_feature(const VirtIODevice *vdev, unsigned int bit);
+bool virtio_host_has_feature(const VirtIODevice *vdev, unsigned int bit);
+bool virtio_device_is_broken(const VirtIODevice *vdev);
+
+/* Copy between an iovec and a flat buffer; return bytes copied. */
+size_t iov_to_buf(const struct iovec *iov, unsigned int iov_cnt,
+                  size_t offset, void *buf, size_t bytes);
+size_t iov_from_buf(const struct iovec *iov, unsigned int iov_cnt,
+                    size_t offset, const void *buf, size_t bytes);
+size_t iov_size(const struct iovec *iov, unsigned int iov_cnt);
+
+/* ---- for transports ---- */
+
+void virtio_bind_transport(VirtIODevice *vdev, const VirtioTransportOps *ops,
+                           void *opaque);
+/* Driver writes device_status; 0 resets the device. */
+void virtio_set_status(VirtIODevice *vdev, uint8_t status);
+void virtio_reset(VirtIODevice *vdev);
+/* Driver writes driver features (both halves); features not offered are
+ * dropped.  Returns false if the write is not allowed in this state. */
+bool virtio_set_guest_features(VirtIODevice *vdev, uint64_t features);
+/* Device config access, little-endian; bytes past config_len read 0xff. */
+uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t offset,
+                            unsigned int size);
+void virtio_config_write(VirtIODevice *vdev, uint32_t offset,
+                         uint32_t value, unsigned int size);
+/* Read-and-clear ISR (lowers INTx). */
+uint8_t virtio_isr_read_clear(VirtIODevice *vdev);
+
+/* Queue setup as the modern common config exposes it. */
+int virtio_queue_get_max_num(VirtIODevice *vdev, int n);   /* 0: no queue */
+void virtio_queue_set_num(VirtIODevice *vdev, int n, int num);
+int virtio_queue_get_num(VirtIODevice *vdev, int n);
+void virtio_queue_set_rings(VirtIODevice *vdev, int n, hwaddr desc,
+                            hwaddr avail, hwaddr used);
+void virtio_queue_get_rings(VirtIODevice *vdev, int n, hwaddr *desc,
+                            hwaddr *avail, hwaddr *used);
+void virtio_queue_set_enabled(VirtIODevice *vdev, int n, bool enabled);
+bool virtio_queue_get_enabled(VirtIODevice *vdev, int n);
+void virtio_queue_set_vector(VirtIODevice *vdev, int n, uint16_t vector);
+uint16_t virtio_queue_get_vector(VirtIODevice *vdev, int n);
+/* Driver kicked queue n: run its handler (ignored when broken). */
+void virtio_queue_notify(VirtIODevice *vdev, int n);
+
+#endif /* HW_VIRTIO_VIRTIO_H */
