@@ -287,14 +287,18 @@ json_t *qmp_version_info(void)
 static json_t *qmp_error_response(Error *err, json_t *id)
 {
     json_t *rsp = json_object();
+    json_t *error = json_object();
+    const char *desc = error_get_pretty(err);
 
     if (id) {
         json_object_set(rsp, "id", id);
     }
-    json_object_set_new(rsp, "error",
-                        json_pack("{ssss}", "class",
-                                  error_class_name(error_get_class(err)),
-                                  "desc", error_get_pretty(err)));
+    json_object_set_new(error, "class",
+                        json_string(error_class_name(error_get_class(err))));
+    /* may quote invalid UTF-8 ("stray '\xfe'"): the writer replaces it */
+    json_object_set_new(error, "desc",
+                        json_stringn_nocheck(desc, strlen(desc)));
+    json_object_set_new(rsp, "error", error);
     error_free(err);
     return rsp;
 }
