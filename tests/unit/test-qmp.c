@@ -350,6 +350,12 @@ static void test_stray_character_recovers(void)
                 "\"JSON parse error, stray '@'\"}}");
     test_expect(c, "{\"error\": {\"class\": \"DeviceNotFound\", \"desc\": "
                 "\"Device '/nope' not found\"}}");
+    /* a byte that is not UTF-8 is quoted as U+FFFD, as QEMU does */
+    test_send(c, "\xfe{\"execute\": \"nope\"}");
+    test_expect(c, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                "\"JSON parse error, stray '\\uFFFD'\"}}");
+    test_expect(c, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
+                "\"The command nope has not been found\"}}");
     test_client_free(c);
     test_server_stop();
 }
@@ -454,6 +460,28 @@ static void test_events_negotiated_only(void)
     /* b's first line is its reply: no event was queued before it */
     test_cmd(b, "{\"execute\": \"query-status\"}", TEST_NEGOTIATE_FIRST);
     test_client_free(a);
+    test_client_free(b);
+    test_server_stop();
+}
+
+/* A client that leaves with replies pending (EPIPE) harms no one. */
+static void test_client_leaves_mid_reply(void)
+{
+    TestClient *a;
+    TestClient *b;
+    g_autoptr(GString) burst = g_string_new(NULL);
+
+    test_server_start();
+    a = test_client_new(true);
+    for (int i = 0; i < 2000; i++) {
+        g_string_append(burst, "{\"execute\": \"human-monitor-command\", "
+                        "\"arguments\": {\"command-line\": \"help\"}}");
+    }
+    test_send(a, burst->str);
+    test_client_free(a);
+    b = test_client_new(true);
+    test_cmd(b, "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+             "\"/nope\", \"property\": \"x\"}}", TEST_NOT_FOUND);
     test_client_free(b);
     test_server_stop();
 }
@@ -812,6 +840,70 @@ static void test_chardev_monitor(void)
     g_assert_null(qemu_chr_find("mon0"));
 }
 
+static gpointer test_connect_later(gpointer path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    while (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        g_usleep(1000);     /* until the server listens */
+    }
+    return GINT_TO_POINTER(fd);
+}
+
+/* wait=on: start-up blocks until the first client, which is then served. */
+static void test_wait_on_blocks_for_client(void)
+{
+    GThread *thread;
+    TestClient *c = g_new0(TestClient, 1);
+
+    test_sock_path = g_strdup_printf("%s/hotmem-test-wait-%d.sock",
+                                     g_get_tmp_dir(), getpid());
+    unlink(test_sock_path);
+    thread = g_thread_new("connect", test_connect_later, test_sock_path);
+    g_assert_true(monitor_init_qmp_unix(test_sock_path, true, true,
+                                        &error_abort));
+    c->fd = GPOINTER_TO_INT(g_thread_join(thread));
+    c->buf = g_string_new(NULL);
+    test_expect(c, TEST_GREETING);
+    test_client_free(c);
+    test_server_stop();
+}
+
+/* server=off: the monitor connects to a listening client. */
+static void test_client_mode(void)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    TestClient *c = g_new0(TestClient, 1);
+    g_autofree char *path = g_strdup_printf("%s/hotmem-test-cli-%d.sock",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *expected = NULL;
+    Error *err = NULL;
+
+    unlink(path);
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    g_assert_cmpint(bind(listen_fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    g_assert_cmpint(listen(listen_fd, 1), ==, 0);
+    g_assert_true(monitor_init_qmp_unix(path, false, false, &error_abort));
+    c->fd = accept(listen_fd, NULL, NULL);
+    c->buf = g_string_new(NULL);
+    test_expect(c, TEST_GREETING);
+    test_client_free(c);
+    monitor_cleanup();
+    /* the client's socket file is not the monitor's to remove */
+    g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    unlink(path);
+    close(listen_fd);
+    expected = g_strdup_printf("Failed to connect to '%s': No such file or "
+                               "directory", path);
+    g_assert_false(monitor_init_qmp_unix(path, false, false, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, expected);
+    error_free(err);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -833,6 +925,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/request/argument-errors", test_argument_errors);
     g_test_add_func("/qmp/clients/independent-negotiation",
                     test_two_clients);
+    g_test_add_func("/qmp/clients/leaving-mid-reply-is-harmless",
+                    test_client_leaves_mid_reply);
     g_test_add_func("/qmp/events/negotiated-clients-only",
                     test_events_negotiated_only);
     g_test_add_func("/qmp/qom/list-get-set", test_qom_commands);
@@ -845,5 +939,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/json/writer-format", test_json_writer);
     g_test_add_func("/qmp/chardev/option-errors", test_chardev_errors);
     g_test_add_func("/qmp/chardev/mon-attaches-qmp", test_chardev_monitor);
+    g_test_add_func("/qmp/chardev/wait-on-blocks-for-first-client",
+                    test_wait_on_blocks_for_client);
+    g_test_add_func("/qmp/chardev/server-off-connects", test_client_mode);
     return g_test_run();
 }
