@@ -24,12 +24,12 @@ static json_t *qmp_cmds_no_args(json_t *args, Error **errp)
     return qmp_cmds_check_no_args(args, errp) ? json_object() : NULL;
 }
 
-static json_t *qmp_cmd_query_version(json_t *args, Error **errp)
+static json_t *qmp_cmds_query_version(json_t *args, Error **errp)
 {
     return qmp_cmds_check_no_args(args, errp) ? qmp_version_info() : NULL;
 }
 
-static json_t *qmp_cmd_query_commands(json_t *args, Error **errp)
+static json_t *qmp_cmds_query_commands(json_t *args, Error **errp)
 {
     g_autoptr(GPtrArray) names = NULL;
     json_t *list;
@@ -46,7 +46,7 @@ static json_t *qmp_cmd_query_commands(json_t *args, Error **errp)
     return list;
 }
 
-static json_t *qmp_cmd_query_status(json_t *args, Error **errp)
+static json_t *qmp_cmds_query_status(json_t *args, Error **errp)
 {
     if (!qmp_cmds_check_no_args(args, errp)) {
         return NULL;
@@ -55,7 +55,7 @@ static json_t *qmp_cmd_query_status(json_t *args, Error **errp)
                      "singlestep", false, "running", runstate_is_running());
 }
 
-static json_t *qmp_cmd_stop(json_t *args, Error **errp)
+static json_t *qmp_cmds_stop(json_t *args, Error **errp)
 {
     json_t *ret = qmp_cmds_no_args(args, errp);
 
@@ -66,7 +66,7 @@ static json_t *qmp_cmd_stop(json_t *args, Error **errp)
     return ret;
 }
 
-static json_t *qmp_cmd_cont(json_t *args, Error **errp)
+static json_t *qmp_cmds_cont(json_t *args, Error **errp)
 {
     json_t *ret = qmp_cmds_no_args(args, errp);
 
@@ -76,7 +76,7 @@ static json_t *qmp_cmd_cont(json_t *args, Error **errp)
     return ret;
 }
 
-static json_t *qmp_cmd_quit(json_t *args, Error **errp)
+static json_t *qmp_cmds_quit(json_t *args, Error **errp)
 {
     json_t *ret = qmp_cmds_no_args(args, errp);
 
@@ -86,7 +86,7 @@ static json_t *qmp_cmd_quit(json_t *args, Error **errp)
     return ret;
 }
 
-static json_t *qmp_cmd_system_reset(json_t *args, Error **errp)
+static json_t *qmp_cmds_system_reset(json_t *args, Error **errp)
 {
     json_t *ret = qmp_cmds_no_args(args, errp);
 
@@ -109,7 +109,7 @@ static Object *qmp_cmds_resolve(const char *path, Error **errp)
     return obj;
 }
 
-static json_t *qmp_cmd_qom_list(json_t *args, Error **errp)
+static json_t *qmp_cmds_qom_list(json_t *args, Error **errp)
 {
     static const char *const known[] = { "path", NULL };
     const char *path = NULL;
@@ -142,7 +142,7 @@ static json_t *qmp_cmd_qom_list(json_t *args, Error **errp)
     return list;
 }
 
-static json_t *qmp_cmd_qom_get(json_t *args, Error **errp)
+static json_t *qmp_cmds_qom_get(json_t *args, Error **errp)
 {
     static const char *const known[] = { "path", "property", NULL };
     const char *path = NULL;
@@ -158,7 +158,7 @@ static json_t *qmp_cmd_qom_get(json_t *args, Error **errp)
     return obj ? object_property_get(obj, property, errp) : NULL;
 }
 
-static json_t *qmp_cmd_qom_set(json_t *args, Error **errp)
+static json_t *qmp_cmds_qom_set(json_t *args, Error **errp)
 {
     static const char *const known[] = {
         "path", "property", "value", NULL
@@ -224,7 +224,7 @@ static bool qmp_cmds_check_props(const char *type, json_t *props,
     return ok;
 }
 
-static json_t *qmp_cmd_object_add(json_t *args, Error **errp)
+static json_t *qmp_cmds_object_add(json_t *args, Error **errp)
 {
     const char *type = NULL;
     const char *id = NULL;
@@ -245,7 +245,7 @@ static json_t *qmp_cmd_object_add(json_t *args, Error **errp)
     return ok ? json_object() : NULL;
 }
 
-static json_t *qmp_cmd_object_del(json_t *args, Error **errp)
+static json_t *qmp_cmds_object_del(json_t *args, Error **errp)
 {
     static const char *const known[] = { "id", NULL };
     const char *id = NULL;
@@ -259,7 +259,7 @@ static json_t *qmp_cmd_object_del(json_t *args, Error **errp)
 }
 
 /* HMP errors are output text, never QMP errors, as in QEMU. */
-static json_t *qmp_cmd_human_monitor_command(json_t *args, Error **errp)
+static json_t *qmp_cmds_human_monitor_command(json_t *args, Error **errp)
 {
     static const char *const known[] = { "command-line", "cpu-index", NULL };
     const char *cmdline = NULL;
@@ -282,18 +282,18 @@ void qmp_cmds_register_builtins(void)
     const unsigned int pre = QMP_CMD_ALLOW_PRECONFIG;
 
     qmp_register_negotiation_command();
-    qmp_register_command("query-version", qmp_cmd_query_version, pre);
-    qmp_register_command("query-commands", qmp_cmd_query_commands, pre);
-    qmp_register_command("query-status", qmp_cmd_query_status, pre);
-    qmp_register_command("stop", qmp_cmd_stop, 0);
-    qmp_register_command("cont", qmp_cmd_cont, 0);
-    qmp_register_command("quit", qmp_cmd_quit, pre);
-    qmp_register_command("system_reset", qmp_cmd_system_reset, 0);
-    qmp_register_command("qom-list", qmp_cmd_qom_list, pre);
-    qmp_register_command("qom-get", qmp_cmd_qom_get, pre);
-    qmp_register_command("qom-set", qmp_cmd_qom_set, pre);
-    qmp_register_command("object-add", qmp_cmd_object_add, pre);
-    qmp_register_command("object-del", qmp_cmd_object_del, pre);
+    qmp_register_command("query-version", qmp_cmds_query_version, pre);
+    qmp_register_command("query-commands", qmp_cmds_query_commands, pre);
+    qmp_register_command("query-status", qmp_cmds_query_status, pre);
+    qmp_register_command("stop", qmp_cmds_stop, 0);
+    qmp_register_command("cont", qmp_cmds_cont, 0);
+    qmp_register_command("quit", qmp_cmds_quit, pre);
+    qmp_register_command("system_reset", qmp_cmds_system_reset, 0);
+    qmp_register_command("qom-list", qmp_cmds_qom_list, pre);
+    qmp_register_command("qom-get", qmp_cmds_qom_get, pre);
+    qmp_register_command("qom-set", qmp_cmds_qom_set, pre);
+    qmp_register_command("object-add", qmp_cmds_object_add, pre);
+    qmp_register_command("object-del", qmp_cmds_object_del, pre);
     qmp_register_command("human-monitor-command",
-                         qmp_cmd_human_monitor_command, pre);
+                         qmp_cmds_human_monitor_command, pre);
 }
