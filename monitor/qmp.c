@@ -17,6 +17,8 @@
 #include <sys/socket.h>
 
 #define QMP_READ_SIZE 4096
+/* Stop reading a client whose unsent replies exceed this (bytes). */
+#define QMP_OUTBUF_MAX (1 << 20)
 #define QMP_CLEANUP_FLUSH_MS 1000
 
 typedef struct QmpCommand {
@@ -216,13 +218,23 @@ static void qmp_client_flush(QmpClient *client)
     }
 }
 
+static void qmp_client_watch_input(QmpClient *client);
+static void qmp_client_free(QmpClient *client);
+
 static gboolean qmp_client_writable_cb(gint fd, GIOCondition cond,
                                        gpointer opaque)
 {
     QmpClient *client = opaque;
 
     client->out_watch = 0;
+    client->busy++;         /* keep it allocated if the flush closes it */
     qmp_client_flush(client);
+    client->busy--;
+    if (client->fd < 0) {
+        qmp_client_free(client);
+    } else if (!client->in_watch && client->outbuf->len < QMP_OUTBUF_MAX) {
+        qmp_client_watch_input(client);     /* the client reads again */
+    }
     return G_SOURCE_REMOVE;
 }
 
@@ -519,7 +531,19 @@ static gboolean qmp_client_readable_cb(gint fd, GIOCondition cond,
         qmp_client_free(client);
         return G_SOURCE_REMOVE;
     }
+    if (client->outbuf->len >= QMP_OUTBUF_MAX) {
+        /* a client that sends without reading must not grow us forever */
+        client->in_watch = 0;
+        return G_SOURCE_REMOVE;
+    }
     return G_SOURCE_CONTINUE;
+}
+
+static void qmp_client_watch_input(QmpClient *client)
+{
+    client->in_watch = g_unix_fd_add(client->fd,
+                                     G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                     qmp_client_readable_cb, client);
 }
 
 /* Take over a connected socket: greet it and serve its requests. */
@@ -532,8 +556,7 @@ static void qmp_client_new(int fd)
     client->fd = fd;
     client->stream = qmp_json_stream_new(qmp_client_handle, client);
     client->outbuf = g_string_new(NULL);
-    client->in_watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                     qmp_client_readable_cb, client);
+    qmp_client_watch_input(client);
     qmp_clients = g_list_append(qmp_clients, client);
     greeting = json_pack("{s{sos[s]}}", "QMP", "version", qmp_version_info(),
                          "capabilities", "oob");

@@ -124,11 +124,35 @@ static int test_connect_fd(const char *path)
     return fd;
 }
 
+/* Serve the monitor once, and keep whatever arrived for c. */
+static void test_pump(TestClient *c)
+{
+    char chunk[4096];
+    ssize_t n;
+
+    while (g_main_context_iteration(NULL, false)) {
+    }
+    while ((n = recv(c->fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0) {
+        g_string_append_len(c->buf, chunk, n);
+    }
+}
+
+/* Send all of text, serving the monitor while the socket is full. */
 static void test_send(TestClient *c, const char *text)
 {
     size_t len = strlen(text);
+    ssize_t n;
 
-    g_assert_cmpint(send(c->fd, text, len, MSG_NOSIGNAL), ==, len);
+    while (len) {
+        n = send(c->fd, text, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            g_assert_cmpint(errno, ==, EAGAIN);
+            test_pump(c);   /* a server that waits for us to read */
+            continue;
+        }
+        text += n;
+        len -= n;
+    }
 }
 
 /* The next "\r\n"-terminated line, serving the monitor while waiting. */
@@ -483,6 +507,32 @@ static void test_client_leaves_mid_reply(void)
     test_cmd(b, "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
              "\"/nope\", \"property\": \"x\"}}", TEST_NOT_FOUND);
     test_client_free(b);
+    test_server_stop();
+}
+
+/* Replies the socket cannot take at once are queued, none is lost. */
+static void test_slow_reader_gets_every_reply(void)
+{
+    TestClient *c;
+    g_autoptr(GString) burst = g_string_new(NULL);
+    const int nb_requests = 3000;
+
+    test_server_start();
+    c = test_client_new(true);
+    for (int i = 0; i < nb_requests; i++) {
+        g_string_append_printf(burst, "{\"execute\": \"human-monitor-command"
+                               "\", \"arguments\": {\"command-line\": "
+                               "\"help\"}, \"id\": %d}", i);
+    }
+    test_send(c, burst->str);
+    for (int i = 0; i < nb_requests; i++) {
+        g_autofree char *line = test_recv_line(c);
+        g_autofree char *id = g_strdup_printf(", \"id\": %d}", i);
+
+        g_assert_true(g_str_has_prefix(line, "{\"return\": \"cont|c  -- "));
+        g_assert_true(g_str_has_suffix(line, id));
+    }
+    test_client_free(c);
     test_server_stop();
 }
 
@@ -927,6 +977,8 @@ int main(int argc, char **argv)
                     test_two_clients);
     g_test_add_func("/qmp/clients/leaving-mid-reply-is-harmless",
                     test_client_leaves_mid_reply);
+    g_test_add_func("/qmp/clients/slow-reader-gets-every-reply",
+                    test_slow_reader_gets_every_reply);
     g_test_add_func("/qmp/events/negotiated-clients-only",
                     test_events_negotiated_only);
     g_test_add_func("/qmp/qom/list-get-set", test_qom_commands);
