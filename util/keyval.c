@@ -116,7 +116,19 @@ static bool keyval_put(json_t *root, const char *key, const char *value,
  * One element at *pos: "key=value", a bare value for the implied key, or
  * a help request.  Advances *pos past the element (not the separator).
  */
-static bool keyval_parse_one(json_t *root, const char **pos,
+static void keyval_set_missing_equals_error(const char *key, bool first,
+                                           Error **errp)
+{
+    if (first) {
+        error_setg(errp, "No implicit parameter name for value '%s'", key);
+    } else if (!keyval_is_key(key)) {
+        error_setg(errp, "Invalid parameter '%s'", key);
+    } else {
+        error_setg(errp, "Expected '=' after parameter '%s'", key);
+    }
+}
+
+static bool keyval_parse_one(json_t *root, const char **pos, bool first,
                              const char *implied_key, bool *help,
                              Error **errp)
 {
@@ -132,11 +144,7 @@ static bool keyval_parse_one(json_t *root, const char **pos,
             return true;
         }
         if (!implied_key) {
-            if (!keyval_is_key(key)) {
-                error_setg(errp, "Invalid parameter '%s'", key);
-            } else {
-                error_setg(errp, "Expected '=' after parameter '%s'", key);
-            }
+            keyval_set_missing_equals_error(key, first, errp);
             return false;
         }
         value = keyval_read_value(pos);
@@ -162,8 +170,8 @@ json_t *keyval_parse(const char *params, const char *implied_key,
         *help = false;
     }
     while (*pos) {
-        if (!keyval_parse_one(root, &pos, first ? implied_key : NULL, help,
-                              errp)) {
+        if (!keyval_parse_one(root, &pos, first, first ? implied_key : NULL,
+                              help, errp)) {
             json_decref(root);
             return NULL;
         }

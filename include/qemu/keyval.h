@@ -20,8 +20,9 @@
  *        is not stored); when NULL such an element is an ordinary error.
  * Returns a new JSON object (values are strings or nested objects), or
  * NULL with errp set: "Invalid parameter 'KEY'", "Expected '=' after
- * parameter 'KEY'", "No implicit parameter name for value 'V'",
- * "Parameters 'a.*' used inconsistently".  A repeated key: the last value
+ * parameter 'KEY'", "No implicit parameter name for value 'V'" (first
+ * element without '=' and no implied key), "Parameters 'a.*' used
+ * inconsistently".  A repeated key: the last value
  * wins, as QEMU.  Cost: O(length of params).
  */
 json_t *keyval_parse(const char *params, const char *implied_key,
