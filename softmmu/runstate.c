@@ -11,6 +11,7 @@
 #include "monitor/monitor.h"
 #include "hw/core/qdev.h"
 #include "softmmu/trace.h"
+#include <signal.h>
 
 typedef struct RunstateResetEntry {
     void (*fn)(void *opaque);
@@ -21,6 +22,8 @@ static RunState runstate_current = RUN_STATE_PRELAUNCH;
 static GArray *runstate_reset_handlers;     /* RunstateResetEntry */
 static ShutdownCause runstate_reset_requested;     /* NONE: no request */
 static ShutdownCause runstate_shutdown_requested;  /* NONE: no request */
+static volatile sig_atomic_t runstate_killed_signal;   /* 0: none */
+static volatile pid_t runstate_killed_pid;
 
 static const char *const runstate_names[RUN_STATE__MAX] = {
     [RUN_STATE_PRELAUNCH] = "prelaunch",
@@ -153,10 +156,31 @@ void qemu_system_shutdown_request(ShutdownCause cause)
     g_main_context_wakeup(NULL);
 }
 
-void qemu_system_killed(int signal)
+void qemu_system_killed(int signal, pid_t pid)
 {
-    error_report("terminating on signal %d", signal);
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
+    /* Called from a signal handler: flags and a wakeup only. */
+    runstate_killed_pid = pid;
+    runstate_killed_signal = signal;
+    g_main_context_wakeup(NULL);
+}
+
+/* QEMU's message, naming the sender by its command line when known. */
+static void runstate_report_signal(int signal, pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", (int)pid);
+    g_autofree char *cmd = NULL;
+
+    if (pid <= 0) {
+        error_report("terminating on signal %d", signal);
+        return;
+    }
+    if (!g_file_get_contents(path, &cmd, NULL, NULL)) {
+        error_report("terminating on signal %d from pid %d", signal,
+                     (int)pid);
+        return;
+    }
+    error_report("terminating on signal %d from pid %d (%s)", signal,
+                 (int)pid, cmd);
 }
 
 /* Serve pending requests; true when the loop must end. */
@@ -164,6 +188,11 @@ static bool runstate_serve_requests(void)
 {
     ShutdownCause cause;
 
+    if (runstate_killed_signal) {
+        runstate_report_signal(runstate_killed_signal, runstate_killed_pid);
+        runstate_killed_signal = 0;
+        runstate_shutdown_requested = SHUTDOWN_CAUSE_HOST_SIGNAL;
+    }
     if (runstate_shutdown_requested != SHUTDOWN_CAUSE_NONE) {
         cause = runstate_shutdown_requested;
         runstate_shutdown_requested = SHUTDOWN_CAUSE_NONE;

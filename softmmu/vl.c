@@ -23,7 +23,7 @@
 #include "softmmu/vl-internal.h"
 #include "softmmu/trace.h"
 #include <fcntl.h>
-#include <glib-unix.h>
+#include <signal.h>
 
 /* An option applied after parsing: its text for messages, its opts. */
 typedef struct VlDeferred {
@@ -1020,20 +1020,23 @@ static void vl_create_devices(VlConfig *cfg)
     }
 }
 
-static gboolean vl_on_signal(gpointer opaque)
+static void vl_on_signal(int signal, siginfo_t *info, void *context)
 {
-    qemu_system_killed(GPOINTER_TO_INT(opaque));
-    return G_SOURCE_CONTINUE;
+    qemu_system_killed(signal, info->si_pid);
 }
 
+/* SA_SIGINFO rather than g_unix_signal_add: QEMU names the sender. */
 static void vl_install_signals(void)
 {
     static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction act = { 0 };
     size_t i;
 
+    act.sa_sigaction = vl_on_signal;
+    act.sa_flags = SA_SIGINFO;
+    sigemptyset(&act.sa_mask);
     for (i = 0; i < ARRAY_SIZE(signals); i++) {
-        g_unix_signal_add(signals[i], vl_on_signal,
-                          GINT_TO_POINTER(signals[i]));
+        sigaction(signals[i], &act, NULL);
     }
 }
 

@@ -60,26 +60,35 @@ unsigned int trace_enable_events(const char *pattern)
     return matched;
 }
 
+/* -trace PATTERN: as QEMU, warn when a plain name matches nothing. */
+static void trace_enable_checked(const char *pattern)
+{
+    if (!trace_enable_events(pattern) && !strpbrk(pattern, "*?")) {
+        warn_report("trace event '%s' does not exist",
+                    pattern[0] == '-' ? pattern + 1 : pattern);
+    }
+}
+
 static bool trace_enable_from_file(const char *path, Error **errp)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    g_autoptr(GError) gerr = NULL;
-    int i;
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
 
-    if (!g_file_get_contents(path, &text, NULL, &gerr)) {
-        error_setg(errp, "cannot read trace events file '%s': %s", path,
-                   gerr->message);
+    if (!f) {
+        error_setg_errno(errp, errno, "cannot read trace events file '%s'",
+                         path);
         return false;
     }
-    lines = g_strsplit(text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        char *line = g_strstrip(lines[i]);
+    while (getline(&line, &cap, f) >= 0) {
+        char *pattern = g_strstrip(line);
 
-        if (*line && *line != '#') {
-            trace_enable_events(line);
+        if (*pattern && *pattern != '#') {
+            trace_enable_checked(pattern);
         }
     }
+    free(line);
+    fclose(f);
     return true;
 }
 
@@ -90,7 +99,7 @@ bool trace_set_log_file(const char *path, Error **errp)
     if (path) {
         f = fopen(path, "a");
         if (!f) {
-            error_setg_errno(errp, errno, "cannot open log file '%s'", path);
+            error_setg_errno(errp, errno, "Error opening logfile %s", path);
             return false;
         }
         setvbuf(f, NULL, _IOLBF, 0);
@@ -105,7 +114,7 @@ bool trace_set_log_file(const char *path, Error **errp)
 static bool trace_opt_apply(const char *key, const char *value, Error **errp)
 {
     if (!strcmp(key, "enable")) {
-        trace_enable_events(value);
+        trace_enable_checked(value);
         return true;
     }
     if (!strcmp(key, "events")) {

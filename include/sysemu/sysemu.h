@@ -28,10 +28,11 @@ void qemu_cleanup(void);
 extern const char *qemu_name;
 
 /*
- * qemu_system_killed: a terminating signal arrived (SIGINT, SIGTERM,
- * SIGHUP); prints "terminating on signal N" and requests a shutdown with
- * cause host-signal.  Main loop only (signals reach it through GLib).
+ * qemu_system_killed: a terminating signal (SIGINT, SIGTERM, SIGHUP) came
+ * from pid (0: unknown).  Async-signal-safe: only records it and wakes
+ * the main loop, which prints "terminating on signal N from pid P (CMD)"
+ * as QEMU does and serves a shutdown with cause host-signal.
  */
-void qemu_system_killed(int signal);
+void qemu_system_killed(int signal, pid_t pid);
 
 #endif /* SYSEMU_SYSEMU_H */
