@@ -736,7 +736,7 @@ static bool vl_check_memory(VlConfig *cfg, uint64_t default_ram_size,
         cfg->ram_size = default_ram_size;
     }
     if (!cfg->maxram_size) {
-        if (cfg->has_slots && cfg->ram_slots) {
+        if (cfg->has_slots) {   /* as QEMU: even slots=0 */
             error_setg(errp, "slots specified but no max-size");
             return false;
         }

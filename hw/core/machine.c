@@ -128,6 +128,7 @@ MachineState *machine_create(MachineClass *klass)
     container_get(obj, "peripheral");
     container_get(obj, "peripheral-anon");
     container_get(obj, "unattached");
+    object_get_objects_root();
     current_machine = MACHINE(obj);
     return current_machine;
 }
