@@ -12,6 +12,7 @@
 #include "qemu/osdep.h"
 #include "hw/core/qdev.h"
 #include "exec/memory.h"
+#include "qemu/iov.h"
 #include <sys/uio.h>
 
 #define TYPE_VIRTIO_DEVICE "virtio-device"
@@ -32,6 +33,19 @@
 
 #define VIRTQUEUE_MAX_SIZE              1024
 #define VIRTIO_NO_VECTOR                0xffff
+/* Queues per device (virtio_add_queue refuses more). */
+#define VIRTIO_QUEUE_MAX                64
+
+/* Split virtqueue layout (virtio 1.2, 2.7): flags of a descriptor ... */
+#define VIRTQ_DESC_F_NEXT               1
+#define VIRTQ_DESC_F_WRITE              2
+#define VIRTQ_DESC_F_INDIRECT           4
+/* ... of the avail ring (driver: no used-buffer notification, please) ... */
+#define VIRTQ_AVAIL_F_NO_INTERRUPT      1
+/* ... and of the used ring (device: no available-buffer notification). */
+#define VIRTQ_USED_F_NO_NOTIFY          1
+/* Bytes of one descriptor (le64 addr, le32 len, le16 flags, le16 next). */
+#define VIRTQ_DESC_SIZE                 16
 
 typedef struct VirtIODevice VirtIODevice;
 typedef struct VirtQueue VirtQueue;
@@ -73,6 +87,8 @@ struct VirtIODevice {
     unsigned int nb_queues;
     VirtQueue *vq;
     bool broken;
+    char *broken_reason;        /* first violation since reset, or NULL */
+    bool error_reported;        /* a violation was logged: log no more */
     AddressSpace *dma_as;       /* guest memory, &address_space_memory() */
     const VirtioTransportOps *transport;
     void *transport_opaque;
@@ -135,17 +151,60 @@ bool virtio_vdev_has_feature(const VirtIODevice *vdev, unsigned int bit);
 bool virtio_host_has_feature(const VirtIODevice *vdev, unsigned int bit);
 bool virtio_device_is_broken(const VirtIODevice *vdev);
 
-/* Copy between an iovec and a flat buffer; return bytes copied. */
-size_t iov_to_buf(const struct iovec *iov, unsigned int iov_cnt,
-                  size_t offset, void *buf, size_t bytes);
-size_t iov_from_buf(const struct iovec *iov, unsigned int iov_cnt,
-                    size_t offset, const void *buf, size_t bytes);
-size_t iov_size(const struct iovec *iov, unsigned int iov_cnt);
+/* iov_to_buf, iov_from_buf, iov_size: see qemu/iov.h (included above). */
+
+/*
+ * Give back an element without using it: nothing reaches the used ring
+ * (the driver will not see it completed).  For a device that drops a
+ * request it will never answer (e.g. after virtio_error).
+ */
+void virtqueue_detach_element(VirtQueue *vq, const VirtQueueElement *elem);
+/*
+ * Ask for (enable) or suppress available-buffer notifications (kicks):
+ * with EVENT_IDX writes avail_event, otherwise used.flags NO_NOTIFY.
+ * A hint to the driver only; kicks may still come.
+ */
+void virtio_queue_set_notification(VirtQueue *vq, bool enable);
+/* Popped elements not yet pushed or detached. */
+unsigned int virtqueue_get_inuse(const VirtQueue *vq);
+/* Why the device is broken (the first virtio_error message since the
+ * last reset), or NULL when it is not broken. */
+const char *virtio_device_broken_reason(const VirtIODevice *vdev);
+/*
+ * Guest memory the rings and buffers live in.  Default (NULL):
+ * address_space_memory(), looked up at each use.  Unit tests pass their
+ * own address space.
+ */
+void virtio_set_dma_as(VirtIODevice *vdev, AddressSpace *as);
 
 /* ---- for transports ---- */
 
 void virtio_bind_transport(VirtIODevice *vdev, const VirtioTransportOps *ops,
                            void *opaque);
+/*
+ * After realize: decide the features offered.  The core offers
+ * VERSION_1, INDIRECT_DESC and EVENT_IDX (set by virtio_init), the model
+ * its own bits in host_features; transport_features are added and the
+ * class get_features hook (if any) may trim the union.  Fails (errp, host
+ * features unchanged) when the hook fails or VERSION_1 is not offered.
+ */
+bool virtio_offer_features(VirtIODevice *vdev, uint64_t transport_features,
+                           Error **errp);
+uint8_t virtio_get_status(const VirtIODevice *vdev);
+uint64_t virtio_get_host_features(const VirtIODevice *vdev);
+uint64_t virtio_get_guest_features(const VirtIODevice *vdev);
+uint16_t virtio_get_device_id(const VirtIODevice *vdev);
+/* Incremented by every config change notification (common cfg field). */
+uint8_t virtio_get_config_generation(const VirtIODevice *vdev);
+size_t virtio_get_config_len(const VirtIODevice *vdev);
+/* MSI-X vector of config changes; VIRTIO_NO_VECTOR after reset. */
+uint16_t virtio_get_config_vector(const VirtIODevice *vdev);
+void virtio_set_config_vector(VirtIODevice *vdev, uint16_t vector);
+/* ISR without clearing it: the transport derives the INTx level from it
+ * (non-zero: asserted) after any call, including virtio_reset. */
+uint8_t virtio_get_isr(const VirtIODevice *vdev);
+/* Queues added by the model (highest index + 1). */
+unsigned int virtio_get_num_queues(const VirtIODevice *vdev);
 /* Driver writes device_status; 0 resets the device. */
 void virtio_set_status(VirtIODevice *vdev, uint8_t status);
 void virtio_reset(VirtIODevice *vdev);
@@ -157,7 +216,7 @@ uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t offset,
                             unsigned int size);
 void virtio_config_write(VirtIODevice *vdev, uint32_t offset,
                          uint32_t value, unsigned int size);
-/* Read-and-clear ISR (lowers INTx). */
+/* Read-and-clear ISR; the transport lowers INTx. */
 uint8_t virtio_isr_read_clear(VirtIODevice *vdev);
 
 /* Queue setup as the modern common config exposes it. */
