@@ -658,3 +658,56 @@ Object *object_property_get_link(Object *obj, const char *name,
     }
     return *prop->link;
 }
+
+/* ---- alias ---- */
+
+typedef struct ObjectAliasProp {
+    Object *target;
+    char *target_name;
+} ObjectAliasProp;
+
+static json_t *object_props_alias_get(Object *obj, const char *name,
+                                      void *opaque, Error **errp)
+{
+    ObjectAliasProp *ap = opaque;
+
+    return object_property_get(ap->target, ap->target_name, errp);
+}
+
+static bool object_props_alias_set(Object *obj, const char *name,
+                                   json_t *value, void *opaque, Error **errp)
+{
+    ObjectAliasProp *ap = opaque;
+
+    return object_property_set(ap->target, ap->target_name, value, errp);
+}
+
+static void object_props_alias_release(Object *obj, const char *name,
+                                       void *opaque)
+{
+    ObjectAliasProp *ap = opaque;
+
+    g_free(ap->target_name);
+    g_free(ap);
+}
+
+void object_property_add_alias(Object *obj, const char *name,
+                               Object *target, const char *target_name)
+{
+    ObjectProperty *target_prop = object_property_find(target, target_name);
+    ObjectAliasProp *ap = g_new0(ObjectAliasProp, 1);
+    ObjectProperty *prop;
+
+    assert(target_prop);
+    ap->target = target;
+    ap->target_name = g_strdup(target_name);
+    prop = object_property_add(obj, name, target_prop->type,
+                               target_prop->get ? object_props_alias_get
+                                                : NULL,
+                               target_prop->set ? object_props_alias_set
+                                                : NULL,
+                               object_props_alias_release, ap);
+    if (target_prop->description) {
+        prop->description = g_strdup(target_prop->description);
+    }
+}

@@ -277,6 +277,13 @@ void object_property_add_link(Object *obj, const char *name,
                               const char *type, Object **targetp,
                               ObjectLinkCheck *check);
 
+/*
+ * An alias: name on obj reads and writes target_name on target (same
+ * type string).  Used by transports to expose their device's properties.
+ */
+void object_property_add_alias(Object *obj, const char *name,
+                               Object *target, const char *target_name);
+
 /* ---- the tree ---- */
 
 Object *object_get_root(void);

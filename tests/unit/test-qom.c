@@ -362,6 +362,29 @@ static void test_qom_user_creatable(void)
     g_clear_pointer(&err, error_free);
 }
 
+static void test_qom_alias(void)
+{
+    Object *target = object_new(TYPE_TEST_BASE);
+    Object *proxy = object_new(TYPE_TEST_BASE);
+    Error *err = NULL;
+
+    object_property_add_alias(proxy, "target-size", target, "size");
+    object_property_add_alias(proxy, "target-size-ro", target, "size-ro");
+    g_assert_true(object_property_parse(proxy, "target-size", "8K",
+                                        &error_abort));
+    g_assert_cmpuint(((TestBase *)target)->size, ==, 8192);
+    g_assert_cmpuint(((TestBase *)proxy)->size, ==, 0);
+    g_assert_cmpstr(object_property_find(proxy, "target-size")->type, ==,
+                    "size");
+    g_assert_false(object_property_set_uint(proxy, "target-size-ro", 1,
+                                            &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Insufficient permission to perform this operation");
+    error_free(err);
+    object_unref(proxy);
+    object_unref(target);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -376,5 +399,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qom/props/link", test_qom_link);
     g_test_add_func("/qom/user-creatable/add-del-rules",
                     test_qom_user_creatable);
+    g_test_add_func("/qom/props/alias-forwards", test_qom_alias);
     return g_test_run();
 }

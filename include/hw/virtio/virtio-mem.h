@@ -1,0 +1,80 @@
+/*
+ * virtio-mem: a virtio device that hot(un)plugs the memory of a backend in
+ * blocks.  The device owns the block state (virtio-mem-blocks.h), answers
+ * the guest's requests (virtio-mem-request.c), discards unplugged memory,
+ * preallocates on plug, is the RamDiscardManager of its region, and raises
+ * MEMORY_DEVICE_SIZE_CHANGE.  virtio-mem-pci.c is its PCI transport and
+ * memory-device glue and reaches it only through this header.
+ */
+#ifndef HW_VIRTIO_VIRTIO_MEM_H
+#define HW_VIRTIO_VIRTIO_MEM_H
+
+#include "qemu/osdep.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-mem-blocks.h"
+#include "exec/memory.h"
+
+#define TYPE_VIRTIO_MEM "virtio-mem"
+
+/* Property names, shared by setters, messages, docs and tests. */
+#define VIRTIO_MEM_MEMDEV_PROP              "memdev"
+#define VIRTIO_MEM_NODE_PROP                "node"
+#define VIRTIO_MEM_ADDR_PROP                "memaddr"
+#define VIRTIO_MEM_REQUESTED_SIZE_PROP      "requested-size"
+#define VIRTIO_MEM_SIZE_PROP                "size"
+#define VIRTIO_MEM_BLOCK_SIZE_PROP          "block-size"
+#define VIRTIO_MEM_PREALLOC_PROP            "prealloc"
+#define VIRTIO_MEM_UNPLUGGED_INACCESSIBLE_PROP "unplugged-inaccessible"
+#define VIRTIO_MEM_DYNAMIC_MEMSLOTS_PROP    "dynamic-memslots"
+#define VIRTIO_MEM_EARLY_MIGRATION_PROP     "x-early-migration"
+
+#define VIRTIO_MEM_MIN_BLOCK_SIZE           (1 * MiB)
+#define VIRTIO_MEM_QUEUE_SIZE               128
+
+typedef enum OnOffAuto {
+    ON_OFF_AUTO_AUTO,
+    ON_OFF_AUTO_ON,
+    ON_OFF_AUTO_OFF,
+    ON_OFF_AUTO__MAX,
+} OnOffAuto;
+
+typedef struct HostMemoryBackend HostMemoryBackend;
+typedef struct VirtIOMEM VirtIOMEM;
+
+/* Fields private to hw/virtio/virtio-mem*.c. */
+struct VirtIOMEM {
+    VirtIODevice parent_obj;
+    HostMemoryBackend *memdev;      /* link; marked mapped while realized */
+    uint32_t node;
+    uint64_t memaddr;               /* gpa, 0 until assigned */
+    uint64_t block_size_prop;       /* 0: default chosen at realize */
+    uint64_t requested_size_prop;   /* before realize: the property value */
+    bool prealloc;
+    OnOffAuto unplugged_inaccessible;
+    bool dynamic_memslots;
+    bool early_migration;
+    VirtioMemBlocks blocks;         /* valid once realized */
+    VirtQueue *vq;
+    RamDiscardManager rdm;
+    bool broken_warned;
+    /* MEMORY_DEVICE_SIZE_CHANGE, at most one a second (size-event.c). */
+    void *size_event;
+};
+
+#define VIRTIO_MEM(obj) OBJECT_CHECK(VirtIOMEM, (obj), TYPE_VIRTIO_MEM)
+
+/* For virtio-mem-pci and the memory-device glue. */
+MemoryRegion *virtio_mem_get_memory_region(VirtIOMEM *vmem, Error **errp);
+uint64_t virtio_mem_get_addr(const VirtIOMEM *vmem);
+bool virtio_mem_set_addr(VirtIOMEM *vmem, uint64_t addr, Error **errp);
+uint64_t virtio_mem_get_plugged_size(const VirtIOMEM *vmem);
+uint64_t virtio_mem_get_block_size(const VirtIOMEM *vmem);
+uint64_t virtio_mem_get_min_alignment(const VirtIOMEM *vmem);
+/* {"type":"virtio-mem","data":{...}} for query-memory-devices. */
+json_t *virtio_mem_get_device_info(const VirtIOMEM *vmem, const char *id);
+/* Device unplug allowed? (unplugged-inaccessible, nothing plugged, 0 req) */
+bool virtio_mem_unplug_request_check(VirtIOMEM *vmem, Error **errp);
+/* The id and QOM path used in events: those of the proxy (set by glue). */
+void virtio_mem_set_event_owner(VirtIOMEM *vmem, Object *owner);
+
+#endif /* HW_VIRTIO_VIRTIO_MEM_H */
