@@ -78,7 +78,9 @@ struct VirtIODevice {
     uint16_t device_id;         /* set by the model */
     uint8_t status;
     uint8_t isr;                /* bit 0 queue, bit 1 config */
-    uint64_t host_features;     /* offered, set by the model at realize */
+    uint64_t host_features;     /* offered: virtio_init sets VERSION_1,
+                                 * INDIRECT_DESC, EVENT_IDX; the model ORs
+                                 * its bits in at realize */
     uint64_t guest_features;    /* accepted by the driver */
     size_t config_len;
     uint8_t *config;            /* model fills via get_config */
@@ -107,6 +109,8 @@ typedef struct VirtioDeviceClass {
     void (*set_config)(VirtIODevice *vdev, const uint8_t *config);
     /* Device reset by the driver (status 0); never a system reset. */
     void (*reset)(VirtIODevice *vdev);
+    /* Before the core stores a new status (vdev->status is the old one);
+     * called with 0 on reset, before reset. */
     void (*set_status)(VirtIODevice *vdev, uint8_t status);
 } VirtioDeviceClass;
 
@@ -119,26 +123,44 @@ typedef struct VirtioDeviceClass {
 
 /* ---- for device models ---- */
 
+/*
+ * From the model's realize: config_len bytes of config (zeroed; the model
+ * fills it in get_config), no queues, core features offered, status 0.
+ */
 void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_len);
+/* From unrealize (also run at finalize): frees config and queues. */
 void virtio_cleanup(VirtIODevice *vdev);
+/*
+ * Queue n = number of queues so far; queue_size (1..VIRTQUEUE_MAX_SIZE)
+ * is the maximum the driver may choose.  handle_output runs on each kick
+ * while the device is not broken.  At most VIRTIO_QUEUE_MAX queues.
+ */
 VirtQueue *virtio_add_queue(VirtIODevice *vdev, int queue_size,
                             VirtIOHandleOutput handle_output);
+/* Queue n, or NULL when there is none. */
 VirtQueue *virtio_get_queue(VirtIODevice *vdev, int n);
 
 /*
- * Next available element, or NULL (none, queue not ready, or the chain was
- * malformed: then the device is marked broken via virtio_error).  Checks:
+ * Next available element, or NULL (none, queue not enabled, no DRIVER_OK,
+ * device broken, or the chain was malformed: then the device is marked
+ * broken via virtio_error).  Cost: O(descriptors of the chain).  Checks:
  * descriptors inside RAM, no loops, chain length <= queue size,
  * writable descriptors only after readable ones, indirect tables well
  * formed.  Free the element with g_free() after push/detach.
  */
 VirtQueueElement *virtqueue_pop(VirtQueue *vq);
-/* Return element with len bytes written into its in buffers. */
+/*
+ * Return element with len bytes written into its in buffers: used ring
+ * entry, then (after a barrier) used idx.  Dropped when the device broke
+ * or was reset since the pop.  Call virtio_notify after a batch.
+ */
 void virtqueue_push(VirtQueue *vq, const VirtQueueElement *elem,
                     unsigned int len);
-/* Interrupt the driver if it wants one (event idx / NO_INTERRUPT). */
+/* Interrupt the driver if it wants one (event idx / NO_INTERRUPT):
+ * ISR bit 0 and the queue's vector.  Nothing before DRIVER_OK. */
 void virtio_notify(VirtIODevice *vdev, VirtQueue *vq);
-/* Config changed: bump generation, ISR bit 1, interrupt. */
+/* Config changed: bump generation, ISR bits 0|1 (as QEMU), interrupt
+ * on config_vector.  Nothing before DRIVER_OK. */
 void virtio_notify_config(VirtIODevice *vdev);
 /*
  * Protocol violation by the driver: mark broken (status gains
@@ -205,8 +227,19 @@ void virtio_set_config_vector(VirtIODevice *vdev, uint16_t vector);
 uint8_t virtio_get_isr(const VirtIODevice *vdev);
 /* Queues added by the model (highest index + 1). */
 unsigned int virtio_get_num_queues(const VirtIODevice *vdev);
-/* Driver writes device_status; 0 resets the device. */
+/*
+ * Driver writes device_status; 0 resets the device.  Setting FEATURES_OK
+ * is refused (the whole write ignored, so the driver reads it back clear)
+ * without VERSION_1 or when the class validate_features fails.
+ * NEEDS_RESET stays set until reset.
+ */
 void virtio_set_status(VirtIODevice *vdev, uint8_t status);
+/*
+ * Device reset: class set_status(0) and reset hooks, then status,
+ * features, ISR, broken state and config vector cleared, every queue
+ * disabled with size max, no rings, no vector.  The transport calls it
+ * on its own (system) reset too, then lowers INTx.
+ */
 void virtio_reset(VirtIODevice *vdev);
 /* Driver writes driver features (both halves); features not offered are
  * dropped.  Returns false if the write is not allowed in this state. */
@@ -219,7 +252,12 @@ void virtio_config_write(VirtIODevice *vdev, uint32_t offset,
 /* Read-and-clear ISR; the transport lowers INTx. */
 uint8_t virtio_isr_read_clear(VirtIODevice *vdev);
 
-/* Queue setup as the modern common config exposes it. */
+/*
+ * Queue setup as the modern common config exposes it.  n comes from the
+ * driver: a queue that does not exist reads 0 / NO_VECTOR and ignores
+ * writes.  set_num ignores sizes outside 1..max.  Rings are used from
+ * set_enabled(true) on.
+ */
 int virtio_queue_get_max_num(VirtIODevice *vdev, int n);   /* 0: no queue */
 void virtio_queue_set_num(VirtIODevice *vdev, int n, int num);
 int virtio_queue_get_num(VirtIODevice *vdev, int n);
