@@ -567,6 +567,49 @@ static void test_event_idx_used_event(void)
     test_driver_free(d);
 }
 
+/* An element popped before a reset must not reach the new rings. */
+static void test_push_after_reset_dropped(void)
+{
+    TestDriver *d = test_driver_started(MODERN_FEATURES);
+    VirtQueueElement *elem;
+
+    test_desc(d, DESC_GPA, 0, IN_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
+    test_st(d, AVAIL_GPA + 4, 0, 2);
+    test_st(d, AVAIL_GPA + 2, 1, 2);
+    elem = virtqueue_pop(d->echo->vq);
+    g_assert_nonnull(elem);
+    g_assert_cmpuint(elem->out_num, ==, 0);
+    g_assert_cmpuint(elem->in_num, ==, 1);
+    g_assert_cmpuint(virtqueue_get_inuse(d->echo->vq), ==, 1);
+    virtio_set_status(d->vdev, 0);
+    test_driver_start(d, MODERN_FEATURES);
+    virtqueue_push(d->echo->vq, elem, 8);
+    g_free(elem);
+    g_assert_cmpuint(test_used_idx(d), ==, 0);
+    test_check_used(d, 0, 0, 0);
+    test_driver_free(d);
+}
+
+static void test_set_notification(void)
+{
+    TestDriver *d = test_driver_started(MODERN_FEATURES);
+    hwaddr avail_event = USED_GPA + 4 + 8 * QUEUE_NUM;
+
+    virtio_queue_set_notification(d->echo->vq, false);
+    g_assert_cmphex(test_ld(d, USED_GPA, 2), ==, VIRTQ_USED_F_NO_NOTIFY);
+    virtio_queue_set_notification(d->echo->vq, true);
+    g_assert_cmphex(test_ld(d, USED_GPA, 2), ==, 0);
+
+    virtio_set_status(d->vdev, 0);
+    test_driver_start(d, MODERN_FEATURES | F(VIRTIO_RING_F_EVENT_IDX));
+    test_submit_ping(d);
+    test_st(d, avail_event, 0, 2);
+    virtio_queue_set_notification(d->echo->vq, true);
+    g_assert_cmpuint(test_ld(d, avail_event, 2), ==, 1);
+    g_assert_cmphex(test_ld(d, USED_GPA, 2), ==, 0);
+    test_driver_free(d);
+}
+
 /* ---- malformed chains: broken until reset ---- */
 
 /*
@@ -1020,6 +1063,10 @@ int main(int argc, char **argv)
                     test_notify_no_interrupt_flag);
     g_test_add_func("/virtqueue/notify/event-idx-used-event",
                     test_event_idx_used_event);
+    g_test_add_func("/virtqueue/push/after-reset-is-dropped",
+                    test_push_after_reset_dropped);
+    g_test_add_func("/virtqueue/notify/set-notification",
+                    test_set_notification);
     for (i = 0; i < ARRAY_SIZE(test_malformed); i++) {
         g_autofree char *path = g_strdup_printf("/virtqueue/malformed/%s",
                                                 test_malformed[i].name);
