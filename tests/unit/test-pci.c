@@ -2,7 +2,8 @@
  * PCI in-process: the q35 host with its root bus in the real memory API,
  * config mechanism #1 through port I/O, ECAM, BAR sizing and mapping,
  * MSI-X delivery into RAM, INTx routing to the IOAPIC's GSIs, slot
- * assignment with QEMU's messages, and the q35 host's QOM properties.
+ * assignment with QEMU's messages, pci-bridge forwarding, and the q35
+ * host's QOM properties.
  * A "test-pci-dev" (defined here) has a 32-bit and a 64-bit BAR and
  * MSI-X; tests/unit/test-virtio-pci.c covers the virtio transport.
  */
@@ -642,6 +643,118 @@ static void test_addr_multifunction_allows_functions(void)
     test_del(PCI_DEVICE(f0));
 }
 
+/* ---- pci-bridge ---- */
+
+#define TEST_BRIDGE_SLOT 8
+
+static DeviceState *test_bridge_add(Error **errp)
+{
+    g_autoptr(json_t) opts = json_pack("{s:s, s:s, s:s, s:s}", "driver",
+                                       TYPE_PCI_BRIDGE, "id", "br0", "addr",
+                                       "8", "chassis_nr", "1");
+
+    return qdev_device_add(opts, true, errp);
+}
+
+static PCIDevice *test_add_behind_bridge(void)
+{
+    g_autoptr(json_t) opts = json_pack("{s:s, s:s, s:s}", "driver",
+                                       TYPE_TEST_PCI_DEV, "bus", "br0",
+                                       "addr", "2");
+
+    return PCI_DEVICE(qdev_device_add(opts, true, &error_abort));
+}
+
+static uint32_t test_cfg_read_bus(int bus, int devfn, uint32_t reg)
+{
+    test_io_out(0xcf8, PCI_HOST_CONFIG_ENABLE | bus << 16 | devfn << 8 | reg,
+                4);
+    return test_io_in(0xcfc, 4);
+}
+
+static void test_bridge_chassis_required(void)
+{
+    g_autoptr(json_t) opts = json_pack("{s:s}", "driver", TYPE_PCI_BRIDGE);
+    g_autoptr(Error) err = NULL;
+
+    g_assert_null(qdev_device_add(opts, true, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Bridge chassis not specified. Each bridge is required "
+                    "to be assigned a unique chassis id > 0.");
+}
+
+static void test_bridge_identity(void)
+{
+    DeviceState *br = test_bridge_add(&error_abort);
+    int devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
+
+    g_assert_cmphex(test_cfg_read(devfn, 0, 4), ==, 0x00011b36);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_REVISION_ID, 4), ==,
+                    0x06040000);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_HEADER_TYPE, 1), ==,
+                    PCI_HEADER_TYPE_BRIDGE);
+    g_assert_nonnull(object_resolve_path("/machine/peripheral/br0/br0",
+                                         NULL));
+    test_del(PCI_DEVICE(br));
+}
+
+static void test_bridge_config_reaches_secondary_bus(void)
+{
+    DeviceState *br = test_bridge_add(&error_abort);
+    PCIDevice *dev = test_add_behind_bridge();
+    int devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
+
+    g_assert_cmphex(test_cfg_read_bus(1, PCI_DEVFN(2, 0), 0), ==, 0xffffffff);
+    test_cfg_write(devfn, PCI_SECONDARY_BUS, 1, 1);
+    test_cfg_write(devfn, PCI_SUBORDINATE_BUS, 1, 1);
+    g_assert_cmphex(test_cfg_read_bus(1, PCI_DEVFN(2, 0), 0), ==, 0x56781234);
+    g_assert_cmphex(test_cfg_read_bus(2, PCI_DEVFN(2, 0), 0), ==, 0xffffffff);
+    test_del(dev);
+    test_del(PCI_DEVICE(br));
+}
+
+static void test_bridge_memory_window_forwards_bars(void)
+{
+    DeviceState *br = test_bridge_add(&error_abort);
+    PCIDevice *dev = test_add_behind_bridge();
+    int devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
+
+    test_cfg_write(devfn, PCI_SECONDARY_BUS, 1, 1);
+    test_cfg_write(devfn, PCI_SUBORDINATE_BUS, 1, 1);
+    test_io_out(0xcf8, PCI_HOST_CONFIG_ENABLE | 1 << 16 |
+                PCI_DEVFN(2, 0) << 8 | PCI_BASE_ADDRESS_0, 4);
+    test_io_out(0xcfc, 0xe8000000, 4);
+    test_io_out(0xcf8, PCI_HOST_CONFIG_ENABLE | 1 << 16 |
+                PCI_DEVFN(2, 0) << 8 | PCI_COMMAND, 4);
+    test_io_out(0xcfc, PCI_COMMAND_MEMORY, 2);
+    /* window [0xe8000000, 0xe80fffff], bridge decoding still off */
+    test_cfg_write(devfn, PCI_MEMORY_BASE, 0xe800, 2);
+    test_cfg_write(devfn, PCI_MEMORY_LIMIT, 0xe800, 2);
+    g_assert_cmphex(test_mem_read(0xe8000010, 4), ==, 0);
+    test_cfg_write(devfn, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    g_assert_cmphex(test_mem_read(0xe8000010, 4), ==, 0xa5000010);
+    /* a window that leaves the BAR out hides it */
+    test_cfg_write(devfn, PCI_MEMORY_BASE, 0xe810, 2);
+    test_cfg_write(devfn, PCI_MEMORY_LIMIT, 0xe810, 2);
+    g_assert_cmphex(test_mem_read(0xe8000010, 4), ==, 0);
+    test_del(dev);
+    test_del(PCI_DEVICE(br));
+}
+
+static void test_bridge_intx_swizzle(void)
+{
+    DeviceState *br = test_bridge_add(&error_abort);
+    PCIDevice *dev = test_add_behind_bridge();
+
+    /* slot 2 pin A -> bridge pin C; bridge slot 8 pin C -> PIRQC: GSI 18 */
+    pci_irq_assert(dev);
+    g_assert_cmpint(test_gsi_level[18], ==, 1);
+    pci_irq_deassert(dev);
+    g_assert_cmpint(test_gsi_level[18], ==, 0);
+    test_del(dev);
+    test_del(PCI_DEVICE(br));
+}
+
 /* ---- q35 host properties and ECAM ---- */
 
 static uint64_t test_host_prop(const char *name)
@@ -788,6 +901,14 @@ int main(int argc, char **argv)
                     test_addr_function0_after_other_function);
     g_test_add_func("/pci/addr/multifunction-allows-functions",
                     test_addr_multifunction_allows_functions);
+    g_test_add_func("/pci/bridge/chassis-required",
+                    test_bridge_chassis_required);
+    g_test_add_func("/pci/bridge/identity", test_bridge_identity);
+    g_test_add_func("/pci/bridge/config-reaches-secondary-bus",
+                    test_bridge_config_reaches_secondary_bus);
+    g_test_add_func("/pci/bridge/memory-window-forwards-bars",
+                    test_bridge_memory_window_forwards_bars);
+    g_test_add_func("/pci/bridge/intx-swizzle", test_bridge_intx_swizzle);
     g_test_add_func("/pci/q35/default-holes", test_q35_default_holes);
     g_test_add_func("/pci/q35/machine-set-holes", test_q35_machine_set_holes);
     g_test_add_func("/pci/q35/hole-size-fixed-after-realize",

@@ -17,6 +17,7 @@
 #define TYPE_PCI_DEVICE "pci-device"
 #define TYPE_PCI_BUS "PCI"
 #define TYPE_PCIE_BUS "PCIE"
+#define TYPE_PCI_BRIDGE "pci-bridge"    /* hw/pci/pci-bridge.c */
 
 /* Property names of every PCI device. */
 #define PCI_DEVICE_ADDR_PROP "addr"
