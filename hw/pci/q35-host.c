@@ -28,6 +28,7 @@ struct Q35PCIHost {
     MCHPCIState mch;
     MemoryRegion *system_memory;
     MemoryRegion *pci_memory;
+    MemoryRegion own_pci_memory;            /* when the machine has none */
     qemu_irq pirq[Q35_HOST_NB_PIRQS];       /* GPIO outputs 0..3 */
     uint64_t below_4g_mem_size;             /* bytes */
     uint64_t above_4g_mem_size;             /* bytes */
@@ -82,7 +83,9 @@ static uint64_t q35_host_get_hole64_end(Object *obj, Error **errp)
 {
     Q35PCIHost *s = Q35_HOST(obj);
 
-    return q35_host_pci_hole64_start(s) + s->pci_hole64_size;
+    /* QEMU rounds the end up to 1 GiB. */
+    return QEMU_ALIGN_UP(q35_host_pci_hole64_start(s) + s->pci_hole64_size,
+                         GiB);
 }
 
 static uint64_t q35_host_get_mcfg(Object *obj, Error **errp)
@@ -195,6 +198,16 @@ void q35_host_set_irqs(DeviceState *host, qemu_irq *gsi)
     for (i = 0; i < Q35_HOST_NB_PIRQS; i++) {
         qdev_connect_gpio_out_named(host, NULL, i,
                                     gsi[Q35_HOST_PIRQ_GSI_BASE + i]);
+    }
+}
+
+void q35_host_connect_ioapic(DeviceState *host, DeviceState *ioapic)
+{
+    int i;
+
+    for (i = 0; i < Q35_HOST_NB_PIRQS; i++) {
+        qdev_connect_gpio_out_named(host, NULL, i,
+            qdev_get_gpio_in(ioapic, Q35_HOST_PIRQ_GSI_BASE + i));
     }
 }
 
@@ -316,6 +329,10 @@ static void q35_host_wire(Q35PCIHost *s, MemoryRegion *system_memory,
 {
     PCIHostState *phb = PCI_HOST_BRIDGE(s);
 
+    if (!pci_memory) {
+        memory_region_init(&s->own_pci_memory, OBJECT(s), "pci", UINT64_MAX);
+        pci_memory = &s->own_pci_memory;
+    }
     s->system_memory = system_memory;
     s->pci_memory = pci_memory;
     phb->bus = pci_root_bus_new(DEVICE(s), Q35_HOST_ROOT_BUS_NAME,

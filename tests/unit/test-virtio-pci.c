@@ -40,7 +40,6 @@ typedef struct TestVirtioPCI {
 #define TEST_VIRTIO_PCI(obj) \
     OBJECT_CHECK(TestVirtioPCI, (obj), TYPE_TEST_VIRTIO_PCI)
 
-static MemoryRegion test_pci_memory;
 static MemoryRegion test_ram;
 static uint8_t *test_ram_buf;
 static int test_gsi_level[TEST_NB_GSIS];
@@ -122,8 +121,8 @@ static void test_setup_machine(void)
     memory_region_init_ram_ptr(&test_ram, NULL, "test-ram", TEST_RAM_SIZE,
                                test_ram_buf);
     memory_region_add_subregion(get_system_memory(), 0, &test_ram);
-    memory_region_init(&test_pci_memory, NULL, "pci", UINT64_MAX);
-    q35_host_create(get_system_memory(), get_system_io(), &test_pci_memory,
+    /* No PCI container: the host makes its own. */
+    q35_host_create(get_system_memory(), get_system_io(), NULL,
                     &error_abort);
     for (i = 0; i < TEST_NB_GSIS; i++) {
         gsi[i] = qemu_allocate_irq(test_gsi_handler, NULL, i);

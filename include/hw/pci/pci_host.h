@@ -79,11 +79,13 @@ void pci_host_mmcfg_update(PCIHostState *s, MemoryRegion *container,
 #define Q35_HOST_PIRQ_GSI_BASE          16
 
 /*
- * Create and realize the q35 host at /machine/q35: root bus "pcie.0"
+ * Create and realize the q35 host at /machine/q35 (call once, from the
+ * machine's init; a failure is fatal to the machine): root bus "pcie.0"
  * whose memory BARs map into pci_memory and I/O BARs into system_io; the
  * "mch" host bridge (8086:29c0) at 00.0; ports 0xcf8/0xcfc in system_io;
- * pci_memory mapped at 0 of system_memory with priority -1 (under RAM) if
- * it is not mapped yet; the ECAM window in system_memory once the guest
+ * pci_memory (NULL: the host makes its own container "pci", 2^64 bytes)
+ * mapped at 0 of system_memory with priority -1 (under RAM) if it is not
+ * mapped yet; the ECAM window in system_memory once the guest
  * enables PCIEXBAR.  Returns the root bus, NULL on failure (errp).
  */
 PCIBus *q35_host_create(MemoryRegion *system_memory, MemoryRegion *system_io,
@@ -96,12 +98,14 @@ DeviceState *q35_host_get(void);
  * also the host's unnamed GPIO outputs 0..3.
  */
 void q35_host_set_irqs(DeviceState *host, qemu_irq *gsi);
+/* The same with the IOAPIC device's unnamed GPIO inputs 16..19. */
+void q35_host_connect_ioapic(DeviceState *host, DeviceState *ioapic);
 /*
  * Machine setters (any time; qom-set of these is refused after realize
  * as in QEMU).  Without them: pci-hole-start = below-4g-mem-size,
  * pci-hole-end = 0xfec00000, pci-hole64-start = 4 GiB +
  * above-4g-mem-size aligned up to 1 GiB, pci-hole64-end = start +
- * pci-hole64-size.
+ * pci-hole64-size aligned up to 1 GiB.
  */
 void q35_host_set_memory_sizes(DeviceState *host, uint64_t below_4g_size,
                                uint64_t above_4g_size);
