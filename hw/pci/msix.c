@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/pci/msix.h"
+#include "hw/pci/trace.h"
 
 /* QEMU's exclusive BAR: 4 KiB or more, PBA in the upper half. */
 #define MSIX_EXCLUSIVE_BAR_MIN_SIZE 4096
@@ -71,6 +72,7 @@ static void msix_send_message(PCIDevice *dev, unsigned int vector)
     uint64_t addr = pci_get_quad(entry + PCI_MSIX_ENTRY_LOWER_ADDR);
     uint32_t data = pci_get_long(entry + PCI_MSIX_ENTRY_DATA);
 
+    trace_msix_send(pci_device_name(dev), vector, addr, data);
     address_space_st(address_space_memory(), addr, data, 4);
 }
 
@@ -80,6 +82,7 @@ void msix_notify(PCIDevice *dev, unsigned int vector)
         return;
     }
     if (msix_is_masked(dev, vector)) {
+        trace_msix_pending(pci_device_name(dev), vector);
         msix_set_pending(dev, vector, true);
         return;
     }

@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "hw/pci/pci.h"
+#include "hw/pci/trace.h"
 
 #define PCI_BRIDGE_CHASSIS_NR_PROP "chassis_nr"
 #define PCI_BRIDGE_IO_SIZE (64 * KiB)
@@ -88,6 +89,7 @@ static void pci_bridge_map_window(PCIBridge *br, MemoryRegion *win,
         memory_region_finalize(win);
         *mapped = false;
     }
+    trace_pci_bridge_window(name, w.base, w.limit, enabled);
     if (!enabled || w.base > w.limit ||
         w.limit >= memory_region_size(sec)) {
         return;

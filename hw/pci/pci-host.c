@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "hw/pci/pci_host.h"
+#include "hw/pci/trace.h"
 
 #define PCI_HOST_MMCFG_MAX_SIZE (256 * MiB)
 
@@ -173,6 +174,7 @@ void pci_host_mmcfg_update(PCIHostState *s, MemoryRegion *container,
                            bool enable, uint64_t base, uint64_t size)
 {
     assert(size <= PCI_HOST_MMCFG_MAX_SIZE);
+    trace_pci_host_mmcfg_update(enable, base, size);
     memory_region_transaction_begin();
     if (s->mmcfg_container) {
         memory_region_del_subregion(s->mmcfg_container, &s->mmcfg);

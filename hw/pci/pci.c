@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/msix.h"
+#include "hw/pci/trace.h"
 
 /* Status bits a guest clears by writing 1 (PCI 3.0, 6.2.3). */
 #define PCI_STATUS_W1C_BITS 0xf900
@@ -269,6 +270,7 @@ static bool pci_bus_check_address(BusState *qbus, DeviceState *qdev,
         return false;
     }
     dev->devfn = devfn;
+    trace_pci_bus_check_address(pci_device_name(dev), qbus->name, devfn);
     return true;
 }
 
@@ -397,6 +399,7 @@ void pci_set_irq(PCIDevice *dev, int level)
         return;
     }
     dev->irq_level = level;
+    trace_pci_set_irq(pci_device_name(dev), pci_intx_pin(dev), level);
     status = level ? status | PCI_STATUS_INTERRUPT
                    : status & ~PCI_STATUS_INTERRUPT;
     pci_set_word(dev->config + PCI_STATUS, status);
@@ -496,10 +499,12 @@ static void pci_update_mappings(PCIDevice *dev)
             continue;
         }
         if (r->addr != PCI_BAR_UNMAPPED) {
+            trace_pci_bar_unmap(pci_device_name(dev), i, r->addr);
             memory_region_del_subregion(r->address_space, r->memory);
         }
         r->addr = addr;
         if (addr != PCI_BAR_UNMAPPED) {
+            trace_pci_bar_map(pci_device_name(dev), i, addr, r->size);
             /* Priority 1: BARs win over the bus's background regions. */
             memory_region_add_subregion_overlap(r->address_space, addr,
                                                 r->memory, 1);
@@ -617,9 +622,11 @@ void pci_default_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,
 uint32_t pci_config_read(PCIDevice *dev, uint32_t addr, unsigned len)
 {
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
+    uint32_t val = pc->config_read ? pc->config_read(dev, addr, len)
+                                   : pci_default_read_config(dev, addr, len);
 
-    return pc->config_read ? pc->config_read(dev, addr, len)
-                           : pci_default_read_config(dev, addr, len);
+    trace_pci_cfg_read(pci_device_name(dev), dev->devfn, addr, val, len);
+    return val;
 }
 
 void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val,
@@ -627,6 +634,7 @@ void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val,
 {
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
 
+    trace_pci_cfg_write(pci_device_name(dev), dev->devfn, addr, val, len);
     if (pc->config_write) {
         pc->config_write(dev, addr, val, len);
     } else {
