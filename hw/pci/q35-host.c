@@ -213,7 +213,7 @@ void q35_host_connect_ioapic(DeviceState *host, DeviceState *ioapic)
 
 /* ---- mch: PCIEXBAR ---- */
 
-static void mch_update_mmcfg(MCHPCIState *mch)
+static void q35_mch_update_mmcfg(MCHPCIState *mch)
 {
     uint64_t bar = pci_get_quad(mch->parent_obj.config + Q35_MCH_PCIEXBAR);
     unsigned int length_code = (bar & Q35_MCH_PCIEXBAR_LENGTH_MASK) >> 1;
@@ -229,38 +229,38 @@ static void mch_update_mmcfg(MCHPCIState *mch)
                           mch->host->system_memory, enable, base, size);
 }
 
-static void mch_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,
-                             unsigned len)
+static void q35_mch_write_config(PCIDevice *dev, uint32_t addr,
+                                 uint32_t val, unsigned len)
 {
     pci_default_write_config(dev, addr, val, len);
     if (addr < Q35_MCH_PCIEXBAR + 8 && addr + len > Q35_MCH_PCIEXBAR) {
-        mch_update_mmcfg(MCH_PCI_DEVICE(dev));
+        q35_mch_update_mmcfg(MCH_PCI_DEVICE(dev));
     }
 }
 
-static bool mch_realize(PCIDevice *dev, Error **errp)
+static bool q35_mch_realize(PCIDevice *dev, Error **errp)
 {
     pci_set_quad(dev->config + Q35_MCH_PCIEXBAR, Q35_MCH_PCIEXBAR_DEFAULT);
     pci_set_quad(dev->wmask + Q35_MCH_PCIEXBAR, Q35_MCH_PCIEXBAR_WMASK);
     return true;
 }
 
-static void mch_reset(PCIDevice *dev)
+static void q35_mch_reset(PCIDevice *dev)
 {
     pci_set_quad(dev->config + Q35_MCH_PCIEXBAR, Q35_MCH_PCIEXBAR_DEFAULT);
-    mch_update_mmcfg(MCH_PCI_DEVICE(dev));
+    q35_mch_update_mmcfg(MCH_PCI_DEVICE(dev));
 }
 
-static void mch_class_init(ObjectClass *klass, void *data)
+static void q35_mch_class_init(ObjectClass *klass, void *data)
 {
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
     DeviceClass *dc = DEVICE_CLASS(klass);
 
     dc->desc = "Host bridge";
     dc->user_creatable = false;
-    pc->realize = mch_realize;
-    pc->reset = mch_reset;
-    pc->config_write = mch_write_config;
+    pc->realize = q35_mch_realize;
+    pc->reset = q35_mch_reset;
+    pc->config_write = q35_mch_write_config;
     pc->vendor_id = PCI_VENDOR_ID_INTEL;
     pc->device_id = Q35_MCH_DEVICE_ID;
     pc->revision = 0;       /* QEMU 7.2 reads 0, not the chip's 2 */
@@ -376,16 +376,16 @@ static const TypeInfo q35_host_type_info = {
     .class_init = q35_host_class_init,
 };
 
-static const TypeInfo mch_type_info = {
+static const TypeInfo q35_mch_type_info = {
     .name = TYPE_MCH_PCI_DEVICE,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(MCHPCIState),
-    .class_init = mch_class_init,
+    .class_init = q35_mch_class_init,
 };
 
 static void q35_host_register_types(void)
 {
     type_register_static(&q35_host_type_info);
-    type_register_static(&mch_type_info);
+    type_register_static(&q35_mch_type_info);
 }
 type_init(q35_host_register_types)

@@ -502,7 +502,8 @@ int main(int argc, char **argv)
                     test_common_features_include_version_1);
     g_test_add_func("/virtio-pci/common/msix-vector-out-of-range-is-none",
                     test_common_msix_vector_checked);
-    g_test_add_func("/virtio-pci/common/queue-fields", test_common_queue_fields);
+    g_test_add_func("/virtio-pci/common/queue-fields",
+                    test_common_queue_fields);
     g_test_add_func("/virtio-pci/common/queue-enable-commits-rings",
                     test_common_queue_enable_commits_rings);
     g_test_add_func("/virtio-pci/common/status-zero-resets",
