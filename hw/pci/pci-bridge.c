@@ -40,41 +40,42 @@ typedef struct PCIBridgeWindow {
     uint64_t limit;             /* inclusive; base > limit: closed */
 } PCIBridgeWindow;
 
-static PCIBridgeWindow pci_bridge_mem_window(const uint8_t *conf)
+/* PCI-to-PCI Bridge 1.2, 3.2.5.6-3.2.5.9: 4 KiB I/O, 1 MiB memory
+ * granularity; the prefetchable and I/O windows have upper halves. */
+void pci_bridge_get_window(const PCIDevice *bridge, PCIBridgeWindowKind kind,
+                           uint64_t *base, uint64_t *limit)
 {
-    PCIBridgeWindow w = {
-        .base = (uint64_t)(pci_get_word(conf + PCI_MEMORY_BASE) & 0xfff0)
-                << 16,
-        .limit = (uint64_t)(pci_get_word(conf + PCI_MEMORY_LIMIT) & 0xfff0)
-                 << 16 | 0xfffff,
-    };
+    const uint8_t *c = bridge->config;
 
-    return w;
+    switch (kind) {
+    case PCI_BRIDGE_WINDOW_IO:
+        *base = (uint64_t)(c[PCI_IO_BASE] & 0xf0) << 8 |
+                (uint64_t)pci_get_word(c + PCI_IO_BASE_UPPER16) << 16;
+        *limit = (uint64_t)(c[PCI_IO_LIMIT] & 0xf0) << 8 | 0xfff |
+                 (uint64_t)pci_get_word(c + PCI_IO_LIMIT_UPPER16) << 16;
+        return;
+    case PCI_BRIDGE_WINDOW_MEM:
+        *base = (uint64_t)(pci_get_word(c + PCI_MEMORY_BASE) & 0xfff0) << 16;
+        *limit = (uint64_t)(pci_get_word(c + PCI_MEMORY_LIMIT) & 0xfff0)
+                 << 16 | 0xfffff;
+        return;
+    case PCI_BRIDGE_WINDOW_PREF:
+        *base = (uint64_t)(pci_get_word(c + PCI_PREF_MEMORY_BASE) & 0xfff0)
+                << 16 |
+                (uint64_t)pci_get_long(c + PCI_PREF_BASE_UPPER32) << 32;
+        *limit = (uint64_t)(pci_get_word(c + PCI_PREF_MEMORY_LIMIT) & 0xfff0)
+                 << 16 | 0xfffff |
+                 (uint64_t)pci_get_long(c + PCI_PREF_LIMIT_UPPER32) << 32;
+        return;
+    }
 }
 
-static PCIBridgeWindow pci_bridge_pref_window(const uint8_t *conf)
+static PCIBridgeWindow pci_bridge_window(PCIBridge *br,
+                                         PCIBridgeWindowKind kind)
 {
-    PCIBridgeWindow w = {
-        .base = (uint64_t)(pci_get_word(conf + PCI_PREF_MEMORY_BASE) &
-                           0xfff0) << 16 |
-                (uint64_t)pci_get_long(conf + PCI_PREF_BASE_UPPER32) << 32,
-        .limit = (uint64_t)(pci_get_word(conf + PCI_PREF_MEMORY_LIMIT) &
-                            0xfff0) << 16 | 0xfffff |
-                 (uint64_t)pci_get_long(conf + PCI_PREF_LIMIT_UPPER32) << 32,
-    };
+    PCIBridgeWindow w;
 
-    return w;
-}
-
-static PCIBridgeWindow pci_bridge_io_window(const uint8_t *conf)
-{
-    PCIBridgeWindow w = {
-        .base = (uint64_t)(conf[PCI_IO_BASE] & 0xf0) << 8 |
-                (uint64_t)pci_get_word(conf + PCI_IO_BASE_UPPER16) << 16,
-        .limit = (uint64_t)(conf[PCI_IO_LIMIT] & 0xf0) << 8 | 0xfff |
-                 (uint64_t)pci_get_word(conf + PCI_IO_LIMIT_UPPER16) << 16,
-    };
-
+    pci_bridge_get_window(&br->parent_obj, kind, &w.base, &w.limit);
     return w;
 }
 
@@ -110,17 +111,17 @@ static void pci_bridge_update_windows(PCIBridge *br)
     pci_bridge_map_window(br, &br->win_mem, &br->win_mem_mapped,
                           "pci_bridge_mem", &br->sec_mem,
                           parent->address_space_mem,
-                          pci_bridge_mem_window(dev->config),
+                          pci_bridge_window(br, PCI_BRIDGE_WINDOW_MEM),
                           cmd & PCI_COMMAND_MEMORY);
     pci_bridge_map_window(br, &br->win_pref, &br->win_pref_mapped,
                           "pci_bridge_pref_mem", &br->sec_mem,
                           parent->address_space_mem,
-                          pci_bridge_pref_window(dev->config),
+                          pci_bridge_window(br, PCI_BRIDGE_WINDOW_PREF),
                           cmd & PCI_COMMAND_MEMORY);
     pci_bridge_map_window(br, &br->win_io, &br->win_io_mapped,
                           "pci_bridge_io", &br->sec_io,
                           parent->address_space_io,
-                          pci_bridge_io_window(dev->config),
+                          pci_bridge_window(br, PCI_BRIDGE_WINDOW_IO),
                           cmd & PCI_COMMAND_IO);
     memory_region_transaction_commit();
 }

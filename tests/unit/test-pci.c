@@ -755,6 +755,59 @@ static void test_bridge_intx_swizzle(void)
     test_del(PCI_DEVICE(br));
 }
 
+/* ---- info pci ---- */
+
+static const char test_info_pci_expected[] =
+    "  Bus  0, device   0, function 0:\n"
+    "    Host bridge: PCI device 8086:29c0\n"
+    "      PCI subsystem 1af4:1100\n"
+    "      id \"\"\n"
+    "  Bus  0, device   4, function 0:\n"
+    "    Class 0255: PCI device 1234:5678\n"
+    "      PCI subsystem 1af4:1100\n"
+    "      IRQ 10, pin A\n"
+    "      BAR0: 32 bit memory at 0xe0000000 [0xe0000fff].\n"
+    "      BAR2: 64 bit memory at 0xffffffffffffffff [0x0000fffe].\n"
+    "      BAR4: 32 bit memory at 0xffffffffffffffff [0x00000ffe].\n"
+    "      id \"t4\"\n"
+    "  Bus  0, device   8, function 0:\n"
+    "    PCI bridge: PCI device 1b36:0001\n"
+    "      IRQ 0, pin A\n"
+    "      BUS 0.\n"
+    "      secondary bus 1.\n"
+    "      subordinate bus 1.\n"
+    "      IO range [0x0000, 0x0fff]\n"
+    "      memory range [0x00000000, 0x000fffff]\n"
+    "      prefetchable memory range [0x00000000, 0x000fffff]\n"
+    "      id \"br0\"\n"
+    "  Bus  1, device   2, function 0:\n"
+    "    Class 0255: PCI device 1234:5678\n"
+    "      PCI subsystem 1af4:1100\n"
+    "      IRQ 0, pin A\n"
+    "      BAR0: 32 bit memory at 0xffffffffffffffff [0x00000ffe].\n"
+    "      BAR2: 64 bit memory at 0xffffffffffffffff [0x0000fffe].\n"
+    "      BAR4: 32 bit memory at 0xffffffffffffffff [0x00000ffe].\n"
+    "      id \"\"\n";
+
+static void test_info_pci_format(void)
+{
+    PCIDevice *dev = PCI_DEVICE(test_device_add("4", "t4", &error_abort));
+    DeviceState *br = test_bridge_add(&error_abort);
+    PCIDevice *behind = test_add_behind_bridge();
+    int br_devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
+    g_autoptr(GString) out = g_string_new("");
+
+    test_map_bar(PCI_DEVFN(4, 0), 0, 0xe0000000, false);
+    test_cfg_write(PCI_DEVFN(4, 0), PCI_INTERRUPT_LINE, 10, 1);
+    test_cfg_write(br_devfn, PCI_SECONDARY_BUS, 1, 1);
+    test_cfg_write(br_devfn, PCI_SUBORDINATE_BUS, 1, 1);
+    pci_info_print(out);
+    g_assert_cmpstr(out->str, ==, test_info_pci_expected);
+    test_del(behind);
+    test_del(PCI_DEVICE(br));
+    test_del(dev);
+}
+
 /* ---- q35 host properties and ECAM ---- */
 
 static uint64_t test_host_prop(const char *name)
@@ -909,6 +962,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pci/bridge/memory-window-forwards-bars",
                     test_bridge_memory_window_forwards_bars);
     g_test_add_func("/pci/bridge/intx-swizzle", test_bridge_intx_swizzle);
+    g_test_add_func("/pci/info/qemu-format", test_info_pci_format);
     g_test_add_func("/pci/q35/default-holes", test_q35_default_holes);
     g_test_add_func("/pci/q35/machine-set-holes", test_q35_machine_set_holes);
     g_test_add_func("/pci/q35/hole-size-fixed-after-realize",

@@ -311,6 +311,26 @@ static inline void pci_irq_deassert(PCIDevice *dev) { pci_set_irq(dev, 0); }
 bool pci_prop_check_unrealized(DeviceState *dev, const char *name,
                                Error **errp);
 
+/* ---- bridges (hw/pci/pci-bridge.c) ---- */
+
+typedef enum PCIBridgeWindowKind {
+    PCI_BRIDGE_WINDOW_IO,
+    PCI_BRIDGE_WINDOW_MEM,
+    PCI_BRIDGE_WINDOW_PREF,
+} PCIBridgeWindowKind;
+
+/* A bridge's window as the guest programmed it: [*base, *limit]
+ * (inclusive); closed when *base > *limit. */
+void pci_bridge_get_window(const PCIDevice *bridge, PCIBridgeWindowKind kind,
+                           uint64_t *base, uint64_t *limit);
+
+/*
+ * HMP "info pci" in QEMU 7.2's format, appended to out: every root bus
+ * below /machine, devices in devfn order, bridges' secondary buses once
+ * their bus number is set.  O(devices).  (hw/pci/pci-info.c)
+ */
+void pci_info_print(GString *out);
+
 /* The device's name for messages: "virtio-mem-pci". */
 const char *pci_device_name(const PCIDevice *dev);
 /*
