@@ -120,6 +120,7 @@ static void test_setup_machine(void)
     int i;
 
     type_register_static(&test_pci_dev_info);
+    type_register_static(&test_ioapic_info);
     test_ram_buf = g_malloc0(TEST_RAM_SIZE);
     memory_region_init_ram_ptr(&test_ram, NULL, "test-ram", TEST_RAM_SIZE,
                                test_ram_buf);
@@ -896,6 +897,71 @@ static void test_ecam_reaches_config_space(void)
     test_del(dev);
 }
 
+/* ---- board helpers ---- */
+
+#define TYPE_TEST_IOAPIC "test-ioapic"
+
+static int test_ioapic_level[TEST_NB_GSIS];
+
+static void test_ioapic_set_irq(void *opaque, int n, int level)
+{
+    test_ioapic_level[n] = level;
+}
+
+static bool test_ioapic_realize(DeviceState *dev, Error **errp)
+{
+    qdev_init_gpio_in(dev, test_ioapic_set_irq, TEST_NB_GSIS);
+    return true;
+}
+
+static void test_ioapic_class_init(ObjectClass *klass, void *data)
+{
+    DEVICE_CLASS(klass)->realize = test_ioapic_realize;
+}
+
+static const TypeInfo test_ioapic_info = {
+    .name = TYPE_TEST_IOAPIC,
+    .parent = TYPE_DEVICE,
+    .instance_size = sizeof(DeviceState),
+    .class_init = test_ioapic_class_init,
+};
+
+static void test_create_simple_at_devfn(void)
+{
+    Object *parent = container_get(object_get_root(), "/machine/unattached");
+    PCIDevice *dev = pci_create_simple(test_bus, PCI_DEVFN(6, 2),
+                                       TYPE_TEST_PCI_DEV, parent, "t62",
+                                       &error_abort);
+    g_autoptr(Error) err = NULL;
+
+    g_assert_cmphex(test_cfg_read(PCI_DEVFN(6, 2), 0, 4), ==, 0x56781234);
+    g_assert_null(pci_create_simple(test_bus, PCI_DEVFN(6, 2),
+                                    TYPE_TEST_PCI_DEV, parent, "t62b", &err));
+    g_assert_nonnull(err);
+    g_assert_null(object_resolve_path("/machine/unattached/t62b", NULL));
+    test_del(dev);
+}
+
+/* Last: rewires the host's PIRQ lines away from test_gsi_level. */
+static void test_connect_ioapic_routes_pirqs(void)
+{
+    Object *ioapic = object_new(TYPE_TEST_IOAPIC);
+    PCIDevice *dev;
+
+    object_property_add_child(container_get(object_get_root(),
+                                            "/machine/unattached"),
+                              "test-ioapic", ioapic);
+    object_unref(ioapic);
+    g_assert_true(qdev_realize(DEVICE(ioapic), NULL, &error_abort));
+    q35_host_connect_ioapic(q35_host_get(), DEVICE(ioapic));
+    dev = test_add("1");
+    pci_irq_assert(dev);        /* slot 1 pin A -> PIRQB -> GSI 17 */
+    g_assert_cmpint(test_ioapic_level[17], ==, 1);
+    pci_irq_deassert(dev);
+    g_assert_cmpint(test_ioapic_level[17], ==, 0);
+    test_del(dev);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -973,5 +1039,9 @@ int main(int argc, char **argv)
                     test_ecam_disabled_until_pciexbar);
     g_test_add_func("/pci/ecam/reaches-config-space",
                     test_ecam_reaches_config_space);
+    g_test_add_func("/pci/board/create-simple-at-devfn",
+                    test_create_simple_at_devfn);
+    g_test_add_func("/pci/board/connect-ioapic-routes-pirqs",
+                    test_connect_ioapic_routes_pirqs);
     return g_test_run();
 }
