@@ -120,7 +120,6 @@ static void test_setup_machine(void)
     int i;
 
     type_register_static(&test_pci_dev_info);
-    type_register_static(&test_ioapic_info);
     test_ram_buf = g_malloc0(TEST_RAM_SIZE);
     memory_region_init_ram_ptr(&test_ram, NULL, "test-ram", TEST_RAM_SIZE,
                                test_ram_buf);
@@ -965,6 +964,7 @@ static void test_connect_ioapic_routes_pirqs(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    type_register_static(&test_ioapic_info);
     test_setup_machine();
 
     g_test_add_func("/pci/config/host-bridge-identity",
