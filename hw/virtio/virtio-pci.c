@@ -617,11 +617,66 @@ static bool virtio_pci_set_vectors(Object *obj, uint64_t value, Error **errp)
     return true;
 }
 
+/* QEMU's OnOffAuto, in its order. */
+static const char *const virtio_pci_on_off_auto[] = { "auto", "on", "off",
+                                                      NULL };
+#define VIRTIO_PCI_ON_OFF_AUTO_ON 1
+#define VIRTIO_PCI_ON_OFF_AUTO_OFF 2
+
+/* Modern only: legacy is always disabled, whatever was asked. */
+static int virtio_pci_get_disable_legacy(Object *obj, Error **errp)
+{
+    return VIRTIO_PCI_ON_OFF_AUTO_ON;
+}
+
+static bool virtio_pci_set_disable_legacy(Object *obj, int value,
+                                          Error **errp)
+{
+    if (value == VIRTIO_PCI_ON_OFF_AUTO_OFF) {
+        error_setg(errp, "%s=off is not supported: %s offers the modern "
+                   "virtio interface only", VIRTIO_PCI_DISABLE_LEGACY_PROP,
+                   object_get_typename(obj));
+        return false;
+    }
+    return pci_prop_check_unrealized(DEVICE(obj),
+                                     VIRTIO_PCI_DISABLE_LEGACY_PROP, errp);
+}
+
+static bool virtio_pci_get_disable_modern(Object *obj, Error **errp)
+{
+    return false;
+}
+
+static bool virtio_pci_set_disable_modern(Object *obj, bool value,
+                                          Error **errp)
+{
+    if (value) {
+        error_setg(errp, "%s=on is not supported: %s offers the modern "
+                   "virtio interface only", VIRTIO_PCI_DISABLE_MODERN_PROP,
+                   object_get_typename(obj));
+        return false;
+    }
+    return pci_prop_check_unrealized(DEVICE(obj),
+                                     VIRTIO_PCI_DISABLE_MODERN_PROP, errp);
+}
+
 static void virtio_pci_instance_init(Object *obj)
 {
-    VIRTIO_PCI(obj)->nvectors = VIRTIO_PCI_GET_CLASS(obj)->default_nvectors;
-    object_property_add_uint(obj, VIRTIO_PCI_VECTORS_PROP, "uint32",
-                             virtio_pci_get_vectors, virtio_pci_set_vectors);
+    VirtioPCIClass *vpc = VIRTIO_PCI_GET_CLASS(obj);
+
+    VIRTIO_PCI(obj)->nvectors = vpc->default_nvectors;
+    if (vpc->has_vectors_prop) {
+        object_property_add_uint(obj, VIRTIO_PCI_VECTORS_PROP, "uint32",
+                                 virtio_pci_get_vectors,
+                                 virtio_pci_set_vectors);
+    }
+    object_property_add_enum(obj, VIRTIO_PCI_DISABLE_LEGACY_PROP, "OnOffAuto",
+                             virtio_pci_on_off_auto,
+                             virtio_pci_get_disable_legacy,
+                             virtio_pci_set_disable_legacy);
+    object_property_add_bool(obj, VIRTIO_PCI_DISABLE_MODERN_PROP,
+                             virtio_pci_get_disable_modern,
+                             virtio_pci_set_disable_modern);
 }
 
 static void virtio_pci_class_init(ObjectClass *klass, void *data)

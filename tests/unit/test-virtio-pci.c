@@ -93,6 +93,7 @@ static void test_virtio_pci_class_init(ObjectClass *klass, void *data)
 {
     PCI_DEVICE_CLASS(klass)->class_id = PCI_CLASS_OTHERS;
     VIRTIO_PCI_CLASS(klass)->default_nvectors = 2;
+    VIRTIO_PCI_CLASS(klass)->has_vectors_prop = true;
 }
 
 static const TypeInfo test_virtio_pci_info = {
@@ -485,6 +486,32 @@ static void test_vectors_property(void)
     test_del(TEST_VIRTIO_PCI(dev));
 }
 
+static void test_disable_legacy_off_refused(void)
+{
+    g_autoptr(json_t) opts = json_pack("{s:s, s:s, s:s}", "driver",
+                                       TYPE_TEST_VIRTIO_PCI, "addr", "5",
+                                       "disable-legacy", "off");
+    g_autoptr(Error) err = NULL;
+
+    g_assert_null(qdev_device_add(opts, true, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "disable-legacy=off is not supported: test-virtio-pci "
+                    "offers the modern virtio interface only");
+}
+
+static void test_disable_legacy_reads_on(void)
+{
+    TestVirtioPCI *t = test_add();
+    g_autofree char *v = object_property_get_str(OBJECT(t),
+                                                 "disable-legacy",
+                                                 &error_abort);
+
+    g_assert_cmpstr(v, ==, "on");
+    g_assert_false(object_property_get_bool(OBJECT(t), "disable-modern",
+                                            &error_abort));
+    test_del(t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -498,6 +525,10 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-pci/config/bar-sizes", test_bar_sizes);
     g_test_add_func("/virtio-pci/config/vectors-0-has-no-msix",
                     test_vectors_property);
+    g_test_add_func("/virtio-pci/config/disable-legacy-off-refused",
+                    test_disable_legacy_off_refused);
+    g_test_add_func("/virtio-pci/config/disable-legacy-reads-on",
+                    test_disable_legacy_reads_on);
     g_test_add_func("/virtio-pci/common/features-include-version-1",
                     test_common_features_include_version_1);
     g_test_add_func("/virtio-pci/common/msix-vector-out-of-range-is-none",

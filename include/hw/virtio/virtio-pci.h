@@ -15,6 +15,8 @@
 
 #define TYPE_VIRTIO_PCI "virtio-pci"
 #define VIRTIO_PCI_VECTORS_PROP "vectors"
+#define VIRTIO_PCI_DISABLE_LEGACY_PROP "disable-legacy"
+#define VIRTIO_PCI_DISABLE_MODERN_PROP "disable-modern"
 
 /* Layout facts shared with tests and drivers. */
 #define VIRTIO_PCI_MODERN_BAR           4
@@ -104,8 +106,14 @@ typedef struct VirtioPCIClass {
     PCIDeviceClass parent_class;
     /* Realize the embedded VirtIODevice (qdev_realize(vdev, NULL, errp)). */
     bool (*realize)(VirtIOPCIProxy *proxy, Error **errp);
-    /* Default of the "vectors" property (virtio-mem-pci: 2). */
+    /*
+     * MSI-X vectors (0: no MSI-X, INTx only).  With has_vectors_prop the
+     * "vectors" property (uint32) lets the user change it, as QEMU's
+     * virtio-net-pci; QEMU 7.2's virtio-mem-pci has neither property nor
+     * MSI-X (its capability list starts at 0x84), newer QEMU gives it 2.
+     */
     uint32_t default_nvectors;
+    bool has_vectors_prop;
 } VirtioPCIClass;
 
 #define VIRTIO_PCI(obj) OBJECT_CHECK(VirtIOPCIProxy, (obj), TYPE_VIRTIO_PCI)
