@@ -282,12 +282,20 @@ static void q35_host_instance_init(Object *obj)
     s->mch.parent_obj.devfn = PCI_DEVFN(0, 0);
 }
 
+/* System reset: the config index too (the bus's devices reset through
+ * pcie.0, mch's PCIEXBAR among them). */
+static void q35_host_reset(DeviceState *dev)
+{
+    PCI_HOST_BRIDGE(dev)->config_reg = 0;
+}
+
 static void q35_host_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
 
     dc->desc = "Q35 PCI host bridge";
     dc->user_creatable = false;
+    dc->reset = q35_host_reset;
 }
 
 DeviceState *q35_host_get(void)

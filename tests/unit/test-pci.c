@@ -896,6 +896,16 @@ static void test_ecam_reaches_config_space(void)
     test_del(dev);
 }
 
+static void test_system_reset_disables_ecam(void)
+{
+    test_cfg_write(0, Q35_MCH_PCIEXBAR, 0xb0000001, 4);
+    g_assert_cmphex(test_host_prop("MCFG"), ==, 0xb0000000);
+    device_cold_reset(q35_host_get());
+    g_assert_cmphex(test_host_prop("MCFG"), ==, UINT64_MAX);
+    g_assert_cmphex(test_io_in(0xcf8, 4), ==, 0);
+    g_assert_cmphex(test_cfg_read(0, Q35_MCH_PCIEXBAR, 4), ==, 0xb0000000);
+}
+
 /* ---- board helpers ---- */
 
 #define TYPE_TEST_IOAPIC "test-ioapic"
@@ -1039,6 +1049,8 @@ int main(int argc, char **argv)
                     test_ecam_disabled_until_pciexbar);
     g_test_add_func("/pci/ecam/reaches-config-space",
                     test_ecam_reaches_config_space);
+    g_test_add_func("/pci/ecam/system-reset-disables-ecam",
+                    test_system_reset_disables_ecam);
     g_test_add_func("/pci/board/create-simple-at-devfn",
                     test_create_simple_at_devfn);
     g_test_add_func("/pci/board/connect-ioapic-routes-pirqs",
