@@ -685,7 +685,7 @@ static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
     PCIBus *bus = pci_get_bus(dev);
 
     if (!bus || dev->devfn < 0) {
-        error_setg(errp, "PCI device '%s' needs a PCI bus",
+        error_setg(errp, "device '%s' needs a PCI bus: set bus= to a PCI bus",
                    pci_device_name(dev));
         return false;
     }
