@@ -92,3 +92,4 @@ bool memory_device_assign_addr(uint64_t area_base, uint64_t area_size,
     *addr = candidate;
     return true;
 }
+

@@ -39,6 +39,11 @@
 #define QEMU_NORETURN __attribute__((noreturn))
 #define QEMU_UNUSED __attribute__((unused))
 
+static inline uint64_t qemu_real_host_page_size(void)
+{
+    return (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
 typedef uint64_t hwaddr;
 #define HWADDR_PRIx PRIx64
 #define HWADDR_MAX UINT64_MAX

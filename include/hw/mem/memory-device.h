@@ -58,4 +58,39 @@ bool memory_device_assign_addr(uint64_t area_base, uint64_t area_size,
                                uint64_t size, const uint64_t *hint,
                                uint64_t *addr, Error **errp);
 
+typedef struct MachineState MachineState;
+typedef struct DeviceState DeviceState;
+
+/*
+ * Hotplug handler steps, called by the machine for devices implementing
+ * the interface.  pre_plug (before realize): checks that the area exists
+ * and has room, assigns the address (memaddr or first fit) with the
+ * reference's messages; nothing changes on failure.  plug (after realize):
+ * maps the device's region into the area.  unplug: unmaps it.
+ */
+bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp);
+void memory_device_plug(DeviceState *dev, MachineState *ms);
+void memory_device_unplug(DeviceState *dev, MachineState *ms);
+
+/* Realized memory devices sorted by address (DeviceState *); free with
+ * g_ptr_array_unref.  O(objects below /machine). */
+GPtrArray *memory_devices_list(void);
+
+/* Bytes plugged over all memory devices (query-memory-size-summary). */
+uint64_t memory_devices_plugged_size(void);
+
+/*
+ * MEMORY_DEVICE_SIZE_CHANGE {"id", "size", "qom-path"} for dev: at most one
+ * per second per device; a change inside the second is sent when it ends,
+ * with the last size.  Main loop only.
+ */
+void memory_device_size_change_event(Object *dev, uint64_t size);
+
+/* QMP query-memory-devices, HMP info memory-devices. */
+json_t *qmp_query_memory_devices(json_t *args, Error **errp);
+bool hmp_info_memory_devices(GString *out, int argc, char **argv,
+                             Error **errp);
+/* Register the two commands above and the plugged-size hook. */
+void memory_devices_register_commands(void);
+
 #endif /* HW_MEM_MEMORY_DEVICE_H */

@@ -56,9 +56,8 @@ struct VirtIOMEM {
     VirtioMemBlocks blocks;         /* valid once realized */
     VirtQueue *vq;
     RamDiscardManager rdm;
-    bool broken_warned;
-    /* MEMORY_DEVICE_SIZE_CHANGE, at most one a second (size-event.c). */
-    void *size_event;
+    /* The proxy (virtio-mem-pci) whose id and path events carry. */
+    Object *event_owner;
 };
 
 #define VIRTIO_MEM(obj) OBJECT_CHECK(VirtIOMEM, (obj), TYPE_VIRTIO_MEM)

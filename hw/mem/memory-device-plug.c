@@ -1,0 +1,106 @@
+/*
+ * Memory devices in the machine: the hotplug handler's pre_plug (checks,
+ * address), plug (map into the device-memory area) and unplug.  The
+ * placement decision itself is memory_device_assign_addr() in
+ * memory-device.c.
+ */
+#include "qemu/osdep.h"
+#include "hw/mem/memory-device.h"
+#include "hw/core/qdev.h"
+#include "hw/boards.h"
+
+/* ---- hotplug steps ---- */
+
+static const char *memory_device_id(DeviceState *dev)
+{
+    return dev->id ? dev->id : object_get_canonical_path_component(
+                                   OBJECT(dev));
+}
+
+/* Used ranges of the realized devices other than self, sorted by addr. */
+static GArray *memory_device_used_ranges(DeviceState *self,
+                                         uint64_t *used_size)
+{
+    g_autoptr(GPtrArray) devices = memory_devices_list();
+    GArray *ranges = g_array_new(false, false, sizeof(MemoryDeviceRange));
+    guint i;
+
+    *used_size = 0;
+    for (i = 0; i < devices->len; i++) {
+        DeviceState *dev = g_ptr_array_index(devices, i);
+        MemoryDeviceState *md = (MemoryDeviceState *)dev;
+        const MemoryDeviceClass *mdc = MEMORY_DEVICE_GET_CLASS(md);
+        MemoryDeviceRange r;
+
+        if (dev == self) {
+            continue;
+        }
+        r.addr = mdc->get_addr(md);
+        r.size = memory_region_size(mdc->get_memory_region(md, NULL));
+        r.id = memory_device_id(dev);
+        *used_size += r.size;
+        g_array_append_val(ranges, r);
+    }
+    return ranges;
+}
+
+bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp)
+{
+    MemoryDeviceState *md = (MemoryDeviceState *)dev;
+    const MemoryDeviceClass *mdc = MEMORY_DEVICE_GET_CLASS(md);
+    g_autoptr(GArray) used = NULL;
+    uint64_t area_base, area_size, used_size, size, align, addr, hint;
+    MemoryRegion *mr;
+
+    if (!ms->device_memory || !memory_region_size(&ms->device_memory->mr)) {
+        error_setg(errp, "memory devices (e.g. for memory hotplug) are not "
+                   "supported by the machine");
+        error_append_hint(errp, "Start with -m SIZE,maxmem=MAXSIZE to make "
+                          "room for memory devices.\n");
+        return false;
+    }
+    mr = mdc->get_memory_region(md, errp);
+    if (!mr) {
+        return false;
+    }
+    area_base = ms->device_memory->base;
+    area_size = memory_region_size(&ms->device_memory->mr);
+    size = memory_region_size(mr);
+    used = memory_device_used_ranges(dev, &used_size);
+    if (used_size + size > area_size) {
+        error_setg(errp, "not enough space, currently 0x%" PRIx64 " in use of "
+                   "total space for memory devices 0x%" PRIx64, used_size,
+                   area_size);
+        return false;
+    }
+    align = MAX(mdc->get_min_alignment ? mdc->get_min_alignment(md) : 0,
+                qemu_real_host_page_size());
+    hint = mdc->get_addr(md);
+    if (!memory_device_assign_addr(area_base, area_size,
+                                   (const MemoryDeviceRange *)used->data,
+                                   used->len, align, size,
+                                   hint ? &hint : NULL, &addr, errp)) {
+        return false;
+    }
+    return mdc->set_addr(md, addr, errp);
+}
+
+void memory_device_plug(DeviceState *dev, MachineState *ms)
+{
+    MemoryDeviceState *md = (MemoryDeviceState *)dev;
+    const MemoryDeviceClass *mdc = MEMORY_DEVICE_GET_CLASS(md);
+    MemoryRegion *mr = mdc->get_memory_region(md, &error_abort);
+
+    memory_region_add_subregion(&ms->device_memory->mr,
+                                mdc->get_addr(md) - ms->device_memory->base,
+                                mr);
+}
+
+void memory_device_unplug(DeviceState *dev, MachineState *ms)
+{
+    MemoryDeviceState *md = (MemoryDeviceState *)dev;
+    const MemoryDeviceClass *mdc = MEMORY_DEVICE_GET_CLASS(md);
+    MemoryRegion *mr = mdc->get_memory_region(md, &error_abort);
+
+    memory_region_del_subregion(&ms->device_memory->mr, mr);
+}

@@ -1,0 +1,23 @@
+/*
+ * Declarations shared by virtio-mem.c (state, effects) and
+ * virtio-mem-request.c (the guest boundary) only.
+ */
+#ifndef HW_VIRTIO_VIRTIO_MEM_INTERNAL_H
+#define HW_VIRTIO_VIRTIO_MEM_INTERNAL_H
+
+#include "hw/virtio/virtio-mem.h"
+
+/*
+ * Effects of an ACKed decision; ranges already validated by
+ * virtio-mem-blocks.  Each returns ACK, or BUSY with the state exactly as
+ * before (prealloc failed, a RamDiscardListener refused, discard failed).
+ */
+uint16_t virtio_mem_plug_range(VirtIOMEM *vmem, uint64_t first, uint64_t nb);
+uint16_t virtio_mem_unplug_range(VirtIOMEM *vmem, uint64_t first,
+                                 uint64_t nb);
+uint16_t virtio_mem_unplug_all(VirtIOMEM *vmem);
+
+/* The virtqueue handler (virtio-mem-request.c). */
+void virtio_mem_handle_request(VirtIODevice *vdev, VirtQueue *vq);
+
+#endif /* HW_VIRTIO_VIRTIO_MEM_INTERNAL_H */

@@ -1,0 +1,53 @@
+/*
+ * A minimal character-device registry: unix stream sockets named by id,
+ * as "-chardev socket,id=ID,path=P,server=on,wait=off" creates them, for
+ * "-mon chardev=ID,mode=control" to attach QMP to.  Implemented in
+ * monitor/chardev.c (the monitor is the only frontend).  Main loop only.
+ */
+#ifndef CHARDEV_CHAR_H
+#define CHARDEV_CHAR_H
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include <jansson.h>
+
+typedef struct Chardev Chardev;
+
+/*
+ * Create a chardev from the -chardev options as a JSON object of strings
+ * (booleans also accepted): "backend" ("socket", the implied first key),
+ * "id", "path", "server" and "wait" (on/off, default off / on).  Messages
+ * are QEMU's: "chardev: no id specified", "'T' is not a valid char driver
+ * name", "Invalid parameter 'x'", "Parameter 'server' expects 'on' or
+ * 'off'", "Failed to bind socket to P: ...".  On failure nothing is left.
+ * With server=on,wait=on blocks until a client connects.
+ */
+bool chardev_add_from_opts(json_t *opts, Error **errp);
+
+/*
+ * A unix stream socket at path: listening (server; a stale socket file is
+ * unlinked first; wait: block in accept() for the first client, as QEMU
+ * does) or connected to path (client).  id NULL: an anonymous chardev (as
+ * -qmp creates), not found by qemu_chr_find.  NULL with errp set on
+ * failure.
+ */
+Chardev *chardev_socket_new(const char *id, const char *path, bool server,
+                            bool wait, Error **errp);
+
+/* The chardev called id, or NULL. */
+Chardev *qemu_chr_find(const char *id);
+const char *chardev_get_id(const Chardev *chr);     /* NULL: anonymous */
+/* Listening socket (server) or -1; still owned by the chardev. */
+int chardev_get_listen_fd(const Chardev *chr);
+/*
+ * The connection made at creation (wait=on's first client, or the
+ * client-mode connection), or -1.  The caller owns the fd afterwards.
+ */
+int chardev_take_connected_fd(Chardev *chr);
+/* Mark chr used by a frontend; fails when one already is. */
+bool chardev_claim_frontend(Chardev *chr, Error **errp);
+
+/* Close every chardev and unlink the socket files servers created. */
+void chardev_cleanup(void);
+
+#endif /* CHARDEV_CHAR_H */

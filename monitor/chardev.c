@@ -1,0 +1,272 @@
+/*
+ * The chardev registry behind -chardev socket and -qmp unix:: unix stream
+ * sockets, listening or connected, named by id.  It owns the sockets and
+ * the socket files it created (unlinked by chardev_cleanup at exit); the
+ * monitor (qmp.c) accepts connections on them.  Only the socket backend
+ * with a path exists: hotmem needs nothing else yet.
+ */
+#include "qemu/osdep.h"
+#include "chardev/char.h"
+#include "qom/object.h"
+#include <sys/socket.h>
+#include <sys/un.h>
+
+struct Chardev {
+    char *id;               /* NULL: anonymous (-qmp) */
+    char *path;
+    bool server;
+    int listen_fd;          /* server: listening socket; else -1 */
+    int connected_fd;       /* not yet taken by a frontend; else -1 */
+    bool has_frontend;
+};
+
+static GList *chardevs;     /* Chardev *, in creation order */
+
+Chardev *qemu_chr_find(const char *id)
+{
+    for (GList *l = chardevs; l; l = l->next) {
+        Chardev *chr = l->data;
+
+        if (chr->id && !strcmp(chr->id, id)) {
+            return chr;
+        }
+    }
+    return NULL;
+}
+
+const char *chardev_get_id(const Chardev *chr)
+{
+    return chr->id;
+}
+
+int chardev_get_listen_fd(const Chardev *chr)
+{
+    return chr->listen_fd;
+}
+
+int chardev_take_connected_fd(Chardev *chr)
+{
+    int fd = chr->connected_fd;
+
+    chr->connected_fd = -1;
+    return fd;
+}
+
+bool chardev_claim_frontend(Chardev *chr, Error **errp)
+{
+    if (chr->has_frontend) {
+        error_setg(errp, "Device '%s' is in use", chr->id);
+        return false;
+    }
+    chr->has_frontend = true;
+    return true;
+}
+
+static bool chardev_unix_addr(const char *path, struct sockaddr_un *addr,
+                              Error **errp)
+{
+    memset(addr, 0, sizeof(*addr));
+    addr->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(addr->sun_path)) {
+        error_setg(errp, "UNIX socket path '%s' is too long", path);
+        error_append_hint(errp, "Path must be less than %zu bytes\n",
+                          sizeof(addr->sun_path));
+        return false;
+    }
+    strcpy(addr->sun_path, path);
+    return true;
+}
+
+/* Bind and listen at path, replacing a stale socket file. */
+static int chardev_unix_listen(const char *path, Error **errp)
+{
+    struct sockaddr_un addr;
+    int fd;
+
+    if (!chardev_unix_addr(path, &addr, errp)) {
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Failed to create Unix socket");
+        return -1;
+    }
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        error_setg_errno(errp, errno, "Failed to bind socket to %s", path);
+        goto out_close;
+    }
+    if (listen(fd, 16) < 0) {
+        error_setg_errno(errp, errno, "Failed to listen on socket");
+        unlink(path);
+        goto out_close;
+    }
+    return fd;
+out_close:
+    close(fd);
+    return -1;
+}
+
+static int chardev_unix_connect(const char *path, Error **errp)
+{
+    struct sockaddr_un addr;
+    int fd;
+
+    if (!chardev_unix_addr(path, &addr, errp)) {
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Failed to create Unix socket");
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        error_setg_errno(errp, errno, "Failed to connect to '%s'", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* wait=on: QEMU blocks start-up until the first client connects. */
+static int chardev_wait_for_client(Chardev *chr)
+{
+    int fd;
+
+    info_report("QEMU waiting for connection on: disconnected:unix:%s,"
+                "server=on", chr->path);
+    do {
+        fd = accept4(chr->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    return fd;
+}
+
+Chardev *chardev_socket_new(const char *id, const char *path, bool server,
+                            bool wait, Error **errp)
+{
+    Chardev *chr = g_new0(Chardev, 1);
+
+    chr->server = server;
+    chr->listen_fd = -1;
+    chr->connected_fd = -1;
+    if (server) {
+        chr->listen_fd = chardev_unix_listen(path, errp);
+    } else {
+        chr->connected_fd = chardev_unix_connect(path, errp);
+    }
+    if (chr->listen_fd < 0 && chr->connected_fd < 0) {
+        g_free(chr);
+        return NULL;
+    }
+    chr->id = g_strdup(id);
+    chr->path = g_strdup(path);
+    if (server && wait) {
+        chr->connected_fd = chardev_wait_for_client(chr);
+    }
+    chardevs = g_list_append(chardevs, chr);
+    return chr;
+}
+
+/* ---- -chardev options ---- */
+
+/* on/off (or a JSON boolean); absent: default_value. */
+static bool chardev_opt_bool(json_t *opts, const char *name,
+                             bool default_value, bool *value, Error **errp)
+{
+    json_t *v = json_object_get(opts, name);
+    const char *s = json_string_value(v);
+
+    *value = default_value;
+    if (!v) {
+        return true;
+    }
+    if (json_is_boolean(v)) {
+        *value = json_is_true(v);
+        return true;
+    }
+    if (s && (!strcmp(s, "on") || !strcmp(s, "off"))) {
+        *value = !strcmp(s, "on");
+        return true;
+    }
+    error_setg(errp, "Parameter '%s' expects 'on' or 'off'", name);
+    return false;
+}
+
+static bool chardev_check_opts(json_t *opts, const char **id,
+                               const char **path, Error **errp)
+{
+    static const char *const known[] = {
+        "backend", "id", "path", "server", "wait", NULL
+    };
+    const char *backend = json_string_value(json_object_get(opts,
+                                                            "backend"));
+    const char *key;
+    json_t *value;
+
+    json_object_foreach(opts, key, value) {
+        if (!g_strv_contains(known, key)) {
+            error_setg(errp, "Invalid parameter '%s'", key);
+            return false;
+        }
+    }
+    *id = json_string_value(json_object_get(opts, "id"));
+    *path = json_string_value(json_object_get(opts, "path"));
+    if (!*id) {
+        error_setg(errp, "chardev: no id specified");
+        return false;
+    }
+    if (!backend || strcmp(backend, "socket")) {
+        error_setg(errp, "'%s' is not a valid char driver name",
+                   backend ? backend : "");
+        return false;
+    }
+    if (!id_wellformed(*id)) {
+        error_setg(errp, "Parameter 'id' expects an identifier");
+        error_append_hint(errp, "Identifiers consist of letters, digits, "
+                          "'-', '.', '_', starting with a letter.\n");
+        return false;
+    }
+    if (qemu_chr_find(*id)) {
+        error_setg(errp, "Duplicate ID '%s' for chardev", *id);
+        return false;
+    }
+    if (!*path) {
+        error_setg(errp, "chardev: socket: no host given");
+        return false;
+    }
+    return true;
+}
+
+bool chardev_add_from_opts(json_t *opts, Error **errp)
+{
+    const char *id;
+    const char *path;
+    bool server;
+    bool wait;
+
+    if (!chardev_check_opts(opts, &id, &path, errp) ||
+        !chardev_opt_bool(opts, "server", false, &server, errp) ||
+        !chardev_opt_bool(opts, "wait", true, &wait, errp)) {
+        return false;
+    }
+    return chardev_socket_new(id, path, server, wait, errp) != NULL;
+}
+
+void chardev_cleanup(void)
+{
+    while (chardevs) {
+        Chardev *chr = chardevs->data;
+
+        if (chr->listen_fd >= 0) {
+            close(chr->listen_fd);
+            unlink(chr->path);
+        }
+        if (chr->connected_fd >= 0) {
+            close(chr->connected_fd);
+        }
+        chardevs = g_list_remove(chardevs, chr);
+        g_free(chr->id);
+        g_free(chr->path);
+        g_free(chr);
+    }
+}

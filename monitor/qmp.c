@@ -1,0 +1,682 @@
+/*
+ * The QMP server: clients on unix sockets (from -qmp or -mon on a socket
+ * chardev), QEMU 7.2's greeting and capabilities negotiation, request
+ * validation and dispatch with QEMU's error classes and messages, and
+ * events to every negotiated client.  Sockets are non-blocking and served
+ * from GLib's default main context.  JSON reading and writing is
+ * qmp-json.c's; the built-in commands are qmp-cmds.c's; sockets and the
+ * chardev registry are chardev.c's.
+ */
+#include "qemu/osdep.h"
+#include "config-host.h"
+#include "chardev/char.h"
+#include "monitor/monitor.h"
+#include "monitor/monitor-internal.h"
+#include <glib-unix.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#define QMP_READ_SIZE 4096
+/* Stop reading a client whose unsent replies exceed this (bytes). */
+#define QMP_OUTBUF_MAX (1 << 20)
+#define QMP_CLEANUP_FLUSH_MS 1000
+
+typedef struct QmpCommand {
+    char *name;
+    QmpCommandFunc *fn;
+    unsigned int flags;         /* QMP_CMD_* */
+} QmpCommand;
+
+/* A listening socket handed to the monitor by chardev.c. */
+typedef struct QmpListener {
+    Chardev *chr;
+    guint watch;
+} QmpListener;
+
+typedef struct QmpClient {
+    int fd;                     /* -1 once closed */
+    guint in_watch;
+    guint out_watch;            /* set while outbuf could not be sent */
+    bool negotiated;            /* qmp_capabilities accepted */
+    bool oob_enabled;           /* negotiated with "enable": ["oob"] */
+    unsigned int busy;          /* > 0 while its input is being handled */
+    QmpJsonStream *stream;
+    GString *outbuf;            /* bytes accepted but not yet sent */
+} QmpClient;
+
+static GPtrArray *qmp_commands;     /* QmpCommand *, in registration order */
+static GHashTable *qmp_command_table;   /* name -> QmpCommand * */
+static GList *qmp_listeners;        /* QmpListener * */
+static GList *qmp_clients;          /* QmpClient *, open ones */
+static QmpClient *qmp_current_client;   /* client whose request runs */
+
+/* ---- command registry ---- */
+
+static void qmp_commands_init(void)
+{
+    if (qmp_command_table) {
+        return;
+    }
+    qmp_commands = g_ptr_array_new();
+    qmp_command_table = g_hash_table_new(g_str_hash, g_str_equal);
+    qmp_cmds_register_builtins();
+}
+
+void qmp_register_command(const char *name, QmpCommandFunc *fn,
+                          unsigned int flags)
+{
+    QmpCommand *cmd = g_new0(QmpCommand, 1);
+
+    qmp_commands_init();
+    assert(!g_hash_table_contains(qmp_command_table, name));
+    cmd->name = g_strdup(name);
+    cmd->fn = fn;
+    cmd->flags = flags;
+    g_ptr_array_add(qmp_commands, cmd);
+    g_hash_table_insert(qmp_command_table, cmd->name, cmd);
+}
+
+static QmpCommand *qmp_find_command(const char *name)
+{
+    qmp_commands_init();
+    return g_hash_table_lookup(qmp_command_table, name);
+}
+
+bool qmp_command_exists(const char *name)
+{
+    return qmp_find_command(name) != NULL;
+}
+
+GPtrArray *qmp_command_names(void)
+{
+    GPtrArray *names = g_ptr_array_new();
+
+    qmp_commands_init();
+    for (guint i = 0; i < qmp_commands->len; i++) {
+        QmpCommand *cmd = qmp_commands->pdata[i];
+
+        g_ptr_array_add(names, cmd->name);
+    }
+    return names;
+}
+
+/* ---- argument helpers ---- */
+
+static json_t *qmp_arg_lookup(json_t *args, const char *name, bool optional,
+                              bool *found, Error **errp)
+{
+    json_t *value = json_object_get(args, name);
+
+    *found = value != NULL;
+    if (!value && !optional) {
+        error_setg(errp, "Parameter '%s' is missing", name);
+    }
+    return value;
+}
+
+static bool qmp_arg_type_error(const char *name, const char *type,
+                               Error **errp)
+{
+    error_setg(errp, "Invalid parameter type for '%s', expected: %s", name,
+               type);
+    return false;
+}
+
+bool qmp_arg_str(json_t *args, const char *name, bool optional,
+                 const char **value, Error **errp)
+{
+    bool found;
+    json_t *v = qmp_arg_lookup(args, name, optional, &found, errp);
+
+    if (!found) {
+        return optional;
+    }
+    if (!json_is_string(v)) {
+        return qmp_arg_type_error(name, "string", errp);
+    }
+    *value = json_string_value(v);
+    return true;
+}
+
+bool qmp_arg_bool(json_t *args, const char *name, bool optional,
+                  bool *value, Error **errp)
+{
+    bool found;
+    json_t *v = qmp_arg_lookup(args, name, optional, &found, errp);
+
+    if (!found) {
+        return optional;
+    }
+    if (!json_is_boolean(v)) {
+        return qmp_arg_type_error(name, "boolean", errp);
+    }
+    *value = json_is_true(v);
+    return true;
+}
+
+bool qmp_arg_int(json_t *args, const char *name, bool optional,
+                 int64_t *value, Error **errp)
+{
+    bool found;
+    json_t *v = qmp_arg_lookup(args, name, optional, &found, errp);
+
+    if (!found) {
+        return optional;
+    }
+    if (!json_is_integer(v)) {
+        return qmp_arg_type_error(name, "integer", errp);
+    }
+    *value = json_integer_value(v);
+    return true;
+}
+
+bool qmp_args_check_known(json_t *args, const char *const *names,
+                          Error **errp)
+{
+    const char *key;
+    json_t *value;
+
+    json_object_foreach(args, key, value) {
+        if (!g_strv_contains(names, key)) {
+            error_setg(errp, "Parameter '%s' is unexpected", key);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- output ---- */
+
+static void qmp_client_close(QmpClient *client);
+
+static gboolean qmp_client_writable_cb(gint fd, GIOCondition cond,
+                                       gpointer opaque);
+
+/* Send what the socket takes now; the rest waits for G_IO_OUT. */
+static void qmp_client_flush(QmpClient *client)
+{
+    ssize_t n;
+
+    while (client->outbuf->len) {
+        n = send(client->fd, client->outbuf->str, client->outbuf->len,
+                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
+        }
+        if (n < 0) {
+            qmp_client_close(client);    /* EPIPE, ECONNRESET: peer gone */
+            return;
+        }
+        g_string_erase(client->outbuf, 0, n);
+    }
+    if (client->outbuf->len && !client->out_watch) {
+        client->out_watch = g_unix_fd_add(client->fd, G_IO_OUT,
+                                          qmp_client_writable_cb, client);
+    }
+}
+
+static void qmp_client_watch_input(QmpClient *client);
+static void qmp_client_free(QmpClient *client);
+
+static gboolean qmp_client_writable_cb(gint fd, GIOCondition cond,
+                                       gpointer opaque)
+{
+    QmpClient *client = opaque;
+
+    client->out_watch = 0;
+    client->busy++;         /* keep it allocated if the flush closes it */
+    qmp_client_flush(client);
+    client->busy--;
+    if (client->fd < 0) {
+        qmp_client_free(client);
+    } else if (!client->in_watch && client->outbuf->len < QMP_OUTBUF_MAX) {
+        qmp_client_watch_input(client);     /* the client reads again */
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* One message per line; QEMU's monitor ends lines with "\r\n". */
+static void qmp_client_send(QmpClient *client, json_t *msg)
+{
+    g_autofree char *text = NULL;
+
+    if (client->fd < 0) {
+        return;
+    }
+    text = qmp_json_to_string(msg, false);
+    g_string_append(client->outbuf, text);
+    g_string_append(client->outbuf, "\r\n");
+    if (!client->out_watch) {
+        qmp_client_flush(client);
+    }
+}
+
+void qapi_event_send(const char *event, json_t *data)
+{
+    gint64 now = g_get_real_time();
+    json_t *msg = json_object();
+    GList *clients;
+
+    json_object_set_new(msg, "timestamp",
+                        json_pack("{sIsI}", "seconds",
+                                  (json_int_t)(now / G_USEC_PER_SEC),
+                                  "microseconds",
+                                  (json_int_t)(now % G_USEC_PER_SEC)));
+    json_object_set_new(msg, "event", json_string(event));
+    if (data) {
+        json_object_set_new(msg, "data", data);
+    }
+    /* a copy: a client whose peer is gone leaves qmp_clients on send */
+    clients = g_list_copy(qmp_clients);
+    for (GList *l = clients; l; l = l->next) {
+        QmpClient *client = l->data;
+
+        if (client->negotiated) {
+            qmp_client_send(client, msg);
+        }
+    }
+    g_list_free(clients);
+    json_decref(msg);
+}
+
+/* ---- requests ---- */
+
+json_t *qmp_version_info(void)
+{
+    int major = 0;
+    int minor = 0;
+    int micro = 0;
+
+    sscanf(QEMU_INTERFACE_VERSION, "%d.%d.%d", &major, &minor, &micro);
+    return json_pack("{s{sisisi}ss}", "qemu", "micro", micro, "minor",
+                     minor, "major", major, "package",
+                     "hotmem " HOTMEM_VERSION);
+}
+
+static json_t *qmp_error_response(Error *err, json_t *id)
+{
+    json_t *rsp = json_object();
+    json_t *error = json_object();
+    const char *desc = error_get_pretty(err);
+
+    if (id) {
+        json_object_set(rsp, "id", id);
+    }
+    json_object_set_new(error, "class",
+                        json_string(error_class_name(error_get_class(err))));
+    /* may quote invalid UTF-8 ("stray '\xfe'"): the writer replaces it */
+    json_object_set_new(error, "desc",
+                        json_stringn_nocheck(desc, strlen(desc)));
+    json_object_set_new(rsp, "error", error);
+    error_free(err);
+    return rsp;
+}
+
+/* The envelope checks QEMU's qmp_dispatch makes, in member order. */
+static bool qmp_check_request(json_t *req, bool allow_oob,
+                              const char **name, bool *oob, Error **errp)
+{
+    const char *key;
+    json_t *value;
+
+    *name = NULL;
+    json_object_foreach(req, key, value) {
+        bool is_oob = allow_oob && !strcmp(key, "exec-oob");
+
+        if (!strcmp(key, "execute") || is_oob) {
+            if (!json_is_string(value)) {
+                error_setg(errp, "QMP input member '%s' must be a string",
+                           key);
+                return false;
+            }
+            if (*name) {
+                error_setg(errp, "QMP input member '%s' clashes with '%s'",
+                           key, *oob ? "exec-oob" : "execute");
+                return false;
+            }
+            *name = json_string_value(value);
+            *oob = is_oob;
+        } else if (!strcmp(key, "arguments")) {
+            if (!json_is_object(value)) {
+                error_setg(errp,
+                           "QMP input member 'arguments' must be an object");
+                return false;
+            }
+        } else if (strcmp(key, "id")) {
+            error_setg(errp, "QMP input member '%s' is unexpected", key);
+            return false;
+        }
+    }
+    if (!*name) {
+        error_setg(errp, "QMP input lacks member 'execute'");
+        return false;
+    }
+    return true;
+}
+
+static json_t *qmp_run_command(QmpClient *client, json_t *req,
+                               Error **errp)
+{
+    QmpCommand *cmd;
+    const char *name;
+    bool oob = false;
+    json_t *args;
+    json_t *ret;
+
+    if (!qmp_check_request(req, client->oob_enabled, &name, &oob, errp)) {
+        return NULL;
+    }
+    cmd = qmp_find_command(name);
+    if (!cmd || (!client->negotiated &&
+                 !(cmd->flags & QMP_CMD_BEFORE_NEGOTIATION))) {
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
+                  "The command %s has not been found", name);
+        return NULL;
+    }
+    if (oob) {
+        error_setg(errp, "The command %s does not support OOB", name);
+        return NULL;
+    }
+    args = json_object_get(req, "arguments");
+    args = args ? json_incref(args) : json_object();
+    ret = cmd->fn(args, errp);
+    json_decref(args);
+    return ret;
+}
+
+/* Build the response to one request read from client. */
+static json_t *qmp_dispatch(QmpClient *client, json_t *req)
+{
+    Error *err = NULL;
+    json_t *id = json_is_object(req) ? json_object_get(req, "id") : NULL;
+    json_t *ret;
+    json_t *rsp;
+
+    if (!json_is_object(req)) {
+        error_setg(&err, "QMP input must be a JSON object");
+        return qmp_error_response(err, NULL);
+    }
+    qmp_current_client = client;
+    ret = qmp_run_command(client, req, &err);
+    qmp_current_client = NULL;
+    if (!ret) {
+        if (!client->negotiated &&
+            error_get_class(err) == ERROR_CLASS_COMMAND_NOT_FOUND) {
+            error_free(err);
+            err = NULL;
+            error_set(&err, ERROR_CLASS_COMMAND_NOT_FOUND,
+                      "Expecting capabilities negotiation with "
+                      "'qmp_capabilities'");
+        }
+        return qmp_error_response(err, id);
+    }
+    rsp = json_pack("{so}", "return", ret);
+    if (id) {
+        json_object_set(rsp, "id", id);
+    }
+    return rsp;
+}
+
+static void qmp_client_handle(void *opaque, json_t *req, Error *err)
+{
+    QmpClient *client = opaque;
+    json_t *rsp = err ? qmp_error_response(err, NULL)
+                      : qmp_dispatch(client, req);
+
+    qmp_client_send(client, rsp);
+    json_decref(rsp);
+    json_decref(req);
+}
+
+/* ---- qmp_capabilities: needs the client, so it lives here ---- */
+
+static bool qmp_capabilities_parse(json_t *args, bool *oob, Error **errp)
+{
+    static const char *const known[] = { "enable", NULL };
+    json_t *enable = json_object_get(args, "enable");
+    json_t *cap;
+    size_t i;
+
+    *oob = false;
+    if (enable && !json_is_array(enable)) {
+        return qmp_arg_type_error("enable", "array", errp);
+    }
+    json_array_foreach(enable, i, cap) {
+        g_autofree char *elem = g_strdup_printf("enable[%zu]", i);
+
+        if (!json_is_string(cap)) {
+            return qmp_arg_type_error(elem, "string", errp);
+        }
+        if (strcmp(json_string_value(cap), "oob")) {
+            /* sic: QEMU 7.2 names the parameter 'null' here */
+            error_setg(errp, "Parameter 'null' does not accept value '%s'",
+                       json_string_value(cap));
+            return false;
+        }
+        *oob = true;
+    }
+    return qmp_args_check_known(args, known, errp);
+}
+
+static json_t *qmp_cmd_qmp_capabilities(json_t *args, Error **errp)
+{
+    QmpClient *client = qmp_current_client;
+    bool oob;
+
+    if (client->negotiated) {
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
+                  "Capabilities negotiation is already complete, command "
+                  "ignored");
+        return NULL;
+    }
+    if (!qmp_capabilities_parse(args, &oob, errp)) {
+        return NULL;
+    }
+    client->negotiated = true;
+    client->oob_enabled = oob;
+    return json_object();
+}
+
+/* ---- clients ---- */
+
+static void qmp_client_free(QmpClient *client)
+{
+    qmp_json_stream_free(client->stream);
+    g_string_free(client->outbuf, true);
+    g_free(client);
+}
+
+static void qmp_client_close(QmpClient *client)
+{
+    if (client->fd < 0) {
+        return;
+    }
+    if (client->in_watch) {
+        g_source_remove(client->in_watch);
+    }
+    if (client->out_watch) {
+        g_source_remove(client->out_watch);
+    }
+    close(client->fd);
+    client->fd = -1;
+    qmp_clients = g_list_remove(qmp_clients, client);
+    if (!client->busy) {
+        qmp_client_free(client);
+    }
+}
+
+static gboolean qmp_client_readable_cb(gint fd, GIOCondition cond,
+                                       gpointer opaque)
+{
+    QmpClient *client = opaque;
+    char buf[QMP_READ_SIZE];
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n <= 0) {
+        client->in_watch = 0;       /* removed by returning */
+        qmp_client_close(client);
+        return G_SOURCE_REMOVE;
+    }
+    client->busy++;
+    qmp_json_stream_feed(client->stream, buf, n);
+    client->busy--;
+    if (client->fd < 0) {
+        /* closed while handling its input: the watch is already gone */
+        qmp_client_free(client);
+        return G_SOURCE_REMOVE;
+    }
+    if (client->outbuf->len >= QMP_OUTBUF_MAX) {
+        /* a client that sends without reading must not grow us forever */
+        client->in_watch = 0;
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void qmp_client_watch_input(QmpClient *client)
+{
+    client->in_watch = g_unix_fd_add(client->fd,
+                                     G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                     qmp_client_readable_cb, client);
+}
+
+/* Take over a connected socket: greet it and serve its requests. */
+static void qmp_client_new(int fd)
+{
+    QmpClient *client = g_new0(QmpClient, 1);
+    json_t *greeting;
+
+    g_unix_set_fd_nonblocking(fd, true, NULL);
+    client->fd = fd;
+    client->stream = qmp_json_stream_new(qmp_client_handle, client);
+    client->outbuf = g_string_new(NULL);
+    qmp_client_watch_input(client);
+    qmp_clients = g_list_append(qmp_clients, client);
+    greeting = json_pack("{s{sos[s]}}", "QMP", "version", qmp_version_info(),
+                         "capabilities", "oob");
+    qmp_client_send(client, greeting);
+    json_decref(greeting);
+}
+
+static gboolean qmp_listener_accept_cb(gint fd, GIOCondition cond,
+                                       gpointer opaque)
+{
+    int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+    if (conn < 0) {
+        return G_SOURCE_CONTINUE;   /* EAGAIN, or a client that left */
+    }
+    qmp_client_new(conn);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Serve QMP on chr: its waiting connection now, its listener from now on. */
+static void qmp_attach_chardev(Chardev *chr)
+{
+    int conn = chardev_take_connected_fd(chr);
+    int listen_fd = chardev_get_listen_fd(chr);
+    QmpListener *listener;
+
+    if (conn >= 0) {
+        qmp_client_new(conn);
+    }
+    if (listen_fd < 0) {
+        return;
+    }
+    listener = g_new0(QmpListener, 1);
+    listener->chr = chr;
+    g_unix_set_fd_nonblocking(listen_fd, true, NULL);
+    listener->watch = g_unix_fd_add(listen_fd, G_IO_IN,
+                                    qmp_listener_accept_cb, listener);
+    qmp_listeners = g_list_append(qmp_listeners, listener);
+}
+
+bool monitor_init_qmp_unix(const char *path, bool server, bool wait,
+                           Error **errp)
+{
+    Chardev *chr = chardev_socket_new(NULL, path, server, wait, errp);
+
+    if (!chr) {
+        return false;
+    }
+    qmp_attach_chardev(chr);
+    return true;
+}
+
+bool monitor_init_chardev(const char *chardev_id, const char *mode,
+                          Error **errp)
+{
+    Chardev *chr;
+
+    if (!chardev_id) {
+        error_setg(errp, "Parameter 'chardev' is missing");
+        return false;
+    }
+    if (mode && strcmp(mode, "control") && strcmp(mode, "readline")) {
+        error_setg(errp, "Parameter 'mode' does not accept value '%s'", mode);
+        return false;
+    }
+    if (!mode || !strcmp(mode, "readline")) {
+        error_setg(errp, "-mon mode=readline is not supported by hotmem; "
+                   "use mode=control and human-monitor-command");
+        return false;
+    }
+    chr = qemu_chr_find(chardev_id);
+    if (!chr) {
+        error_setg(errp, "chardev \"%s\" not found", chardev_id);
+        return false;
+    }
+    if (!chardev_claim_frontend(chr, errp)) {
+        return false;
+    }
+    qmp_attach_chardev(chr);
+    return true;
+}
+
+/* Give pending replies (the one to "quit") a bounded chance to leave. */
+static void qmp_client_flush_blocking(QmpClient *client)
+{
+    struct pollfd pfd = { .fd = client->fd, .events = POLLOUT };
+
+    while (client->fd >= 0 && client->outbuf->len &&
+           poll(&pfd, 1, QMP_CLEANUP_FLUSH_MS) > 0) {
+        qmp_client_flush(client);
+    }
+}
+
+void monitor_cleanup(void)
+{
+    while (qmp_clients) {
+        QmpClient *client = qmp_clients->data;
+
+        client->busy++;     /* keep it allocated if the flush closes it */
+        qmp_client_flush_blocking(client);
+        client->busy--;
+        if (client->fd < 0) {
+            qmp_client_free(client);    /* the flush found the peer gone */
+        } else {
+            qmp_client_close(client);
+        }
+    }
+    while (qmp_listeners) {
+        QmpListener *listener = qmp_listeners->data;
+
+        g_source_remove(listener->watch);
+        qmp_listeners = g_list_remove(qmp_listeners, listener);
+        g_free(listener);
+    }
+    chardev_cleanup();
+}
+
+void qmp_register_negotiation_command(void)
+{
+    qmp_register_command("qmp_capabilities", qmp_cmd_qmp_capabilities,
+                         QMP_CMD_ALLOW_PRECONFIG |
+                         QMP_CMD_BEFORE_NEGOTIATION);
+}

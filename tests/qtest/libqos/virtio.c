@@ -1,0 +1,270 @@
+/*
+ * Modern virtio-pci and split virtqueues for the test driver (virtio.h).
+ * Layouts follow virtio 1.2, 4.1.4 (capabilities, common config) and 2.7
+ * (split virtqueue).
+ */
+#include "qemu/osdep.h"
+#include "virtio.h"
+
+#define QVIRTIO_PCI_VENDOR          0x1af4
+#define QVIRTIO_PCI_DEVICE_BASE     0x1040
+
+/* common config offsets */
+#define QVC_DFSELECT    0x00
+#define QVC_DF          0x04
+#define QVC_GFSELECT    0x08
+#define QVC_GF          0x0c
+#define QVC_MSIX        0x10
+#define QVC_STATUS      0x14
+#define QVC_CFGGEN      0x15
+#define QVC_Q_SELECT    0x16
+#define QVC_Q_SIZE      0x18
+#define QVC_Q_MSIX      0x1a
+#define QVC_Q_ENABLE    0x1c
+#define QVC_Q_NOFF      0x1e
+#define QVC_Q_DESC      0x20
+#define QVC_Q_AVAIL     0x28
+#define QVC_Q_USED      0x30
+
+void qguest_alloc_init(QGuestAlloc *alloc, uint64_t start, uint64_t end)
+{
+    alloc->next = start;
+    alloc->end = end;
+}
+
+uint64_t qguest_alloc(QGuestAlloc *alloc, uint64_t size, uint64_t align)
+{
+    uint64_t addr = QEMU_ALIGN_UP(alloc->next, align);
+
+    g_assert_cmphex(addr + size, <=, alloc->end);
+    alloc->next = addr + size;
+    return addr;
+}
+
+/* Guest address of the structure a vendor capability describes. */
+static uint64_t qvirtio_pci_cap_addr(QVirtioPCIDevice *vdev, uint8_t cap,
+                                     uint64_t *bars)
+{
+    uint8_t bar = qpci_config_readb(vdev->pdev, cap + 4);
+    uint32_t offset = qpci_config_readl(vdev->pdev, cap + 8);
+
+    g_assert_cmpuint(bar, <, 6);
+    if (!bars[bar]) {
+        bars[bar] = qpci_iomap(vdev->pdev, bar, NULL);
+    }
+    return bars[bar] + offset;
+}
+
+static void qvirtio_pci_find_caps(QVirtioPCIDevice *vdev)
+{
+    uint64_t bars[6] = { 0 };
+    uint8_t cap = 0;
+
+    while ((cap = qpci_find_capability(vdev->pdev, QPCI_CAP_ID_VNDR, cap))) {
+        switch (qpci_config_readb(vdev->pdev, cap + 3)) {
+        case 1:
+            vdev->common = qvirtio_pci_cap_addr(vdev, cap, bars);
+            break;
+        case 2:
+            vdev->notify = qvirtio_pci_cap_addr(vdev, cap, bars);
+            vdev->notify_mult = qpci_config_readl(vdev->pdev, cap + 16);
+            break;
+        case 3:
+            vdev->isr = qvirtio_pci_cap_addr(vdev, cap, bars);
+            break;
+        case 4:
+            vdev->device = qvirtio_pci_cap_addr(vdev, cap, bars);
+            break;
+        default:
+            break;
+        }
+    }
+    g_assert_true(vdev->common && vdev->notify && vdev->isr && vdev->device);
+}
+
+QVirtioPCIDevice *qvirtio_pci_new(QTestState *qts, uint16_t device_id)
+{
+    QVirtioPCIDevice *vdev = g_new0(QVirtioPCIDevice, 1);
+
+    vdev->qts = qts;
+    qpci_bus_init(&vdev->bus, qts);
+    vdev->pdev = qpci_find_device(&vdev->bus, QVIRTIO_PCI_VENDOR,
+                                  QVIRTIO_PCI_DEVICE_BASE + device_id);
+    if (!vdev->pdev) {
+        g_free(vdev);
+        return NULL;
+    }
+    qvirtio_pci_find_caps(vdev);
+    qpci_device_enable(vdev->pdev);
+    /* Rings and buffers: 2 MiB .. 64 MiB of guest RAM. */
+    qguest_alloc_init(&vdev->alloc, 2 * 1024 * 1024, 64 * 1024 * 1024);
+    return vdev;
+}
+
+void qvirtio_pci_free(QVirtioPCIDevice *vdev)
+{
+    if (vdev) {
+        g_free(vdev->pdev);
+        g_free(vdev);
+    }
+}
+
+uint8_t qvirtio_get_status(QVirtioPCIDevice *vdev)
+{
+    return qtest_readb(vdev->qts, vdev->common + QVC_STATUS);
+}
+
+void qvirtio_set_status(QVirtioPCIDevice *vdev, uint8_t status)
+{
+    qtest_writeb(vdev->qts, vdev->common + QVC_STATUS, status);
+}
+
+void qvirtio_reset(QVirtioPCIDevice *vdev)
+{
+    qvirtio_set_status(vdev, 0);
+    g_assert_cmpuint(qvirtio_get_status(vdev), ==, 0);
+}
+
+uint64_t qvirtio_get_features(QVirtioPCIDevice *vdev)
+{
+    uint64_t lo, hi;
+
+    qtest_writel(vdev->qts, vdev->common + QVC_DFSELECT, 0);
+    lo = qtest_readl(vdev->qts, vdev->common + QVC_DF);
+    qtest_writel(vdev->qts, vdev->common + QVC_DFSELECT, 1);
+    hi = qtest_readl(vdev->qts, vdev->common + QVC_DF);
+    return hi << 32 | lo;
+}
+
+void qvirtio_set_features(QVirtioPCIDevice *vdev, uint64_t features)
+{
+    qtest_writel(vdev->qts, vdev->common + QVC_GFSELECT, 0);
+    qtest_writel(vdev->qts, vdev->common + QVC_GF, (uint32_t)features);
+    qtest_writel(vdev->qts, vdev->common + QVC_GFSELECT, 1);
+    qtest_writel(vdev->qts, vdev->common + QVC_GF,
+                 (uint32_t)(features >> 32));
+}
+
+uint8_t qvirtio_config_generation(QVirtioPCIDevice *vdev)
+{
+    return qtest_readb(vdev->qts, vdev->common + QVC_CFGGEN);
+}
+
+uint8_t qvirtio_isr_read(QVirtioPCIDevice *vdev)
+{
+    return qtest_readb(vdev->qts, vdev->isr);
+}
+
+uint64_t qvirtio_config_readq(QVirtioPCIDevice *vdev, uint32_t offset)
+{
+    /* Two 32-bit reads, as Linux does for 64-bit config fields. */
+    uint64_t lo = qtest_readl(vdev->qts, vdev->device + offset);
+    uint64_t hi = qtest_readl(vdev->qts, vdev->device + offset + 4);
+
+    return hi << 32 | lo;
+}
+
+uint32_t qvirtio_config_readl(QVirtioPCIDevice *vdev, uint32_t offset)
+{
+    return qtest_readl(vdev->qts, vdev->device + offset);
+}
+
+uint16_t qvirtio_config_readw(QVirtioPCIDevice *vdev, uint32_t offset)
+{
+    return qtest_readw(vdev->qts, vdev->device + offset);
+}
+
+uint8_t qvirtio_config_readb(QVirtioPCIDevice *vdev, uint32_t offset)
+{
+    return qtest_readb(vdev->qts, vdev->device + offset);
+}
+
+uint8_t qvirtio_negotiate(QVirtioPCIDevice *vdev, uint64_t wanted)
+{
+    uint8_t status = QVIRTIO_STATUS_ACKNOWLEDGE | QVIRTIO_STATUS_DRIVER;
+
+    qvirtio_reset(vdev);
+    qvirtio_set_status(vdev, QVIRTIO_STATUS_ACKNOWLEDGE);
+    qvirtio_set_status(vdev, status);
+    qvirtio_set_features(vdev, qvirtio_get_features(vdev) & wanted);
+    qvirtio_set_status(vdev, status | QVIRTIO_STATUS_FEATURES_OK);
+    return qvirtio_get_status(vdev);
+}
+
+QVirtQueue *qvirtqueue_setup(QVirtioPCIDevice *vdev, uint16_t index)
+{
+    QVirtQueue *vq = g_new0(QVirtQueue, 1);
+    QTestState *qts = vdev->qts;
+
+    vq->vdev = vdev;
+    vq->index = index;
+    qtest_writew(qts, vdev->common + QVC_Q_SELECT, index);
+    vq->size = qtest_readw(qts, vdev->common + QVC_Q_SIZE);
+    g_assert_cmpuint(vq->size, >, 0);
+    vq->notify_off = qtest_readw(qts, vdev->common + QVC_Q_NOFF);
+    vq->desc = qguest_alloc(&vdev->alloc, 16 * vq->size, 4096);
+    vq->avail = qguest_alloc(&vdev->alloc, 6 + 2 * vq->size, 2);
+    vq->used = qguest_alloc(&vdev->alloc, 6 + 8 * vq->size, 4096);
+    qtest_memset(qts, vq->desc, 0, 16 * vq->size);
+    qtest_memset(qts, vq->avail, 0, 6 + 2 * vq->size);
+    qtest_memset(qts, vq->used, 0, 6 + 8 * vq->size);
+    qtest_writeq(qts, vdev->common + QVC_Q_DESC, vq->desc);
+    qtest_writeq(qts, vdev->common + QVC_Q_AVAIL, vq->avail);
+    qtest_writeq(qts, vdev->common + QVC_Q_USED, vq->used);
+    qtest_writew(qts, vdev->common + QVC_Q_ENABLE, 1);
+    return vq;
+}
+
+uint16_t qvirtqueue_add_chain(QVirtQueue *vq, const uint64_t *addrs,
+                              const uint32_t *lens, const bool *writes,
+                              int n)
+{
+    QTestState *qts = vq->vdev->qts;
+    uint16_t head = vq->free_head;
+
+    for (int i = 0; i < n; i++) {
+        uint16_t idx = (head + i) % vq->size;
+        uint64_t d = vq->desc + 16ULL * idx;
+        uint16_t flags = (writes[i] ? QVRING_DESC_F_WRITE : 0) |
+                         (i + 1 < n ? QVRING_DESC_F_NEXT : 0);
+
+        qtest_writeq(qts, d, addrs[i]);
+        qtest_writel(qts, d + 8, lens[i]);
+        qtest_writew(qts, d + 12, flags);
+        qtest_writew(qts, d + 14, (idx + 1) % vq->size);
+    }
+    vq->free_head = (head + n) % vq->size;
+    return head;
+}
+
+void qvirtqueue_kick(QVirtQueue *vq, uint16_t head)
+{
+    QVirtioPCIDevice *vdev = vq->vdev;
+    QTestState *qts = vdev->qts;
+
+    qtest_writew(qts, vq->avail + 4 + 2 * (vq->avail_idx % vq->size), head);
+    vq->avail_idx++;
+    qtest_writew(qts, vq->avail + 2, vq->avail_idx);
+    qtest_writew(qts, vdev->notify + vq->notify_off * vdev->notify_mult,
+                 vq->index);
+}
+
+bool qvirtqueue_get_used(QVirtQueue *vq, uint32_t *id, uint32_t *len,
+                         int timeout_ms)
+{
+    QTestState *qts = vq->vdev->qts;
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+    uint64_t elem;
+
+    while (qtest_readw(qts, vq->used + 2) == vq->last_used_idx) {
+        if (g_get_monotonic_time() > deadline) {
+            return false;
+        }
+        g_usleep(100);
+    }
+    elem = vq->used + 4 + 8ULL * (vq->last_used_idx % vq->size);
+    *id = qtest_readl(qts, elem);
+    *len = qtest_readl(qts, elem + 4);
+    vq->last_used_idx++;
+    return true;
+}

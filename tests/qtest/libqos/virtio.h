@@ -1,0 +1,91 @@
+/*
+ * The test driver's virtio: the modern virtio-pci interface (capabilities,
+ * common config, notify, ISR, device config), feature negotiation, and a
+ * split virtqueue in guest memory, all driven over qtest.  Buffers and
+ * rings come from a bump allocator in low guest RAM.
+ */
+#ifndef LIBQOS_VIRTIO_H
+#define LIBQOS_VIRTIO_H
+
+#include "pci.h"
+
+#define QVIRTIO_STATUS_ACKNOWLEDGE  1
+#define QVIRTIO_STATUS_DRIVER       2
+#define QVIRTIO_STATUS_DRIVER_OK    4
+#define QVIRTIO_STATUS_FEATURES_OK  8
+#define QVIRTIO_STATUS_NEEDS_RESET  0x40
+#define QVIRTIO_F_VERSION_1         32
+
+#define QVRING_DESC_F_NEXT          1
+#define QVRING_DESC_F_WRITE         2
+
+/* Guest memory for rings and buffers. */
+typedef struct QGuestAlloc {
+    uint64_t next;
+    uint64_t end;
+} QGuestAlloc;
+
+void qguest_alloc_init(QGuestAlloc *alloc, uint64_t start, uint64_t end);
+uint64_t qguest_alloc(QGuestAlloc *alloc, uint64_t size, uint64_t align);
+
+typedef struct QVirtioPCIDevice {
+    QTestState *qts;
+    QPCIBus bus;
+    QPCIDevice *pdev;
+    uint64_t common;        /* guest addresses of the structures */
+    uint64_t isr;
+    uint64_t device;
+    uint64_t notify;
+    uint32_t notify_mult;
+    QGuestAlloc alloc;
+} QVirtioPCIDevice;
+
+typedef struct QVirtQueue {
+    QVirtioPCIDevice *vdev;
+    uint16_t index;
+    uint16_t size;
+    uint64_t desc;
+    uint64_t avail;
+    uint64_t used;
+    uint16_t avail_idx;     /* driver's next avail index */
+    uint16_t last_used_idx;
+    uint16_t free_head;     /* next descriptor to use (round robin) */
+    uint16_t notify_off;
+} QVirtQueue;
+
+/*
+ * Find the virtio-pci device with PCI device id, map BAR(s), locate the
+ * vendor capabilities.  NULL when absent.
+ */
+QVirtioPCIDevice *qvirtio_pci_new(QTestState *qts, uint16_t device_id);
+void qvirtio_pci_free(QVirtioPCIDevice *vdev);
+
+uint8_t qvirtio_get_status(QVirtioPCIDevice *vdev);
+void qvirtio_set_status(QVirtioPCIDevice *vdev, uint8_t status);
+void qvirtio_reset(QVirtioPCIDevice *vdev);
+uint64_t qvirtio_get_features(QVirtioPCIDevice *vdev);
+void qvirtio_set_features(QVirtioPCIDevice *vdev, uint64_t features);
+uint8_t qvirtio_config_generation(QVirtioPCIDevice *vdev);
+uint8_t qvirtio_isr_read(QVirtioPCIDevice *vdev);
+uint64_t qvirtio_config_readq(QVirtioPCIDevice *vdev, uint32_t offset);
+uint32_t qvirtio_config_readl(QVirtioPCIDevice *vdev, uint32_t offset);
+uint16_t qvirtio_config_readw(QVirtioPCIDevice *vdev, uint32_t offset);
+uint8_t qvirtio_config_readb(QVirtioPCIDevice *vdev, uint32_t offset);
+/* Full init: reset, ACK, DRIVER, features (intersection with wanted),
+ * FEATURES_OK; returns the status read back (check FEATURES_OK). */
+uint8_t qvirtio_negotiate(QVirtioPCIDevice *vdev, uint64_t wanted);
+
+/* Set up queue index in guest memory and enable it. */
+QVirtQueue *qvirtqueue_setup(QVirtioPCIDevice *vdev, uint16_t index);
+/* Add a chain of n buffers (addr, len, write flag); returns head. */
+uint16_t qvirtqueue_add_chain(QVirtQueue *vq, const uint64_t *addrs,
+                              const uint32_t *lens, const bool *writes,
+                              int n);
+/* Publish head in the avail ring and notify the device. */
+void qvirtqueue_kick(QVirtQueue *vq, uint16_t head);
+/* Wait (bounded) for the next used element; false on timeout.  *len is
+ * the used length. */
+bool qvirtqueue_get_used(QVirtQueue *vq, uint32_t *id, uint32_t *len,
+                         int timeout_ms);
+
+#endif /* LIBQOS_VIRTIO_H */
