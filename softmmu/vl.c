@@ -14,6 +14,8 @@
 #include "sysemu/runstate.h"
 #include "sysemu/accel.h"
 #include "sysemu/qtest.h"
+#include "sysemu/hostmem.h"
+#include "hw/mem/memory-device.h"
 #include "sysemu/os.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
@@ -988,6 +990,8 @@ static void vl_start_monitors(VlConfig *cfg)
     guint i;
 
     machine_qmp_register();
+    hostmem_qmp_register();
+    memory_devices_register_commands();
     for (i = 0; i < cfg->qmps->len; i++) {
         VlQmp *q = g_ptr_array_index(cfg->qmps, i);
 

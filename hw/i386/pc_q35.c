@@ -3,14 +3,17 @@
  * guest-physical memory map the way QEMU 7.2 does for an Intel CPU model
  * (pc_q35_compute_memory_map, pure), then applies it: "pc.ram" with its
  * "ram-below-4g"/"ram-above-4g" aliases, the "device-memory" container,
- * a minimal q35-pcihost at /machine/q35 holding the PCI-hole properties,
- * and the IOAPIC (hw/i386/ioapic.c).  docs/system/q35-memory-map.md.
+ * the q35 PCI host at /machine/q35 (hw/pci/q35-host.c) told the holes,
+ * the IOAPIC, and the hotplug handler placing memory devices (hw/i386/ioapic.c).  docs/system/q35-memory-map.md.
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "hw/i386/pc.h"
 #include "hw/core/qdev.h"
 #include "hw/i386/trace.h"
+#include "hw/pci/pci_host.h"
+#include "hw/mem/memory-device.h"
+#include "hw/virtio/virtio-mem.h"
 #include <cpuid.h>
 
 typedef struct PcQ35MachineState {
@@ -21,17 +24,8 @@ typedef struct PcQ35MachineState {
     MemoryRegion ram_above_4g;  /* alias of pc.ram at 4 GiB */
 } PcQ35MachineState;
 
-/* The host bridge stand-in: only the memory-map properties for now. */
-typedef struct Q35HostState {
-    DeviceState parent_obj;
-    PcMemoryMap map;            /* copy of the machine's map */
-    uint64_t mcfg_base;
-    uint64_t mcfg_size;
-} Q35HostState;
-
 #define PC_Q35_MACHINE(obj) \
     OBJECT_CHECK(PcQ35MachineState, (obj), TYPE_PC_Q35_MACHINE)
-#define Q35_HOST(obj) OBJECT_CHECK(Q35HostState, (obj), TYPE_Q35_HOST_DEVICE)
 
 /* ---- the map, decided ---- */
 
@@ -171,58 +165,6 @@ static bool pc_q35_init_ram(PcQ35MachineState *pcms, Error **errp)
     return true;
 }
 
-static json_t *q35_host_get_field(Object *obj, const char *name,
-                                  void *opaque, Error **errp)
-{
-    return json_integer((json_int_t)*(const uint64_t *)opaque);
-}
-
-static json_t *q35_host_get_field32(Object *obj, const char *name,
-                                    void *opaque, Error **errp)
-{
-    return json_integer((json_int_t)*(const uint32_t *)opaque);
-}
-
-static void q35_host_add_props(Q35HostState *s)
-{
-    Object *obj = OBJECT(s);
-
-    object_property_add(obj, PCI_HOST_PROP_PCI_HOLE64_SIZE, "size",
-                        q35_host_get_field, NULL, NULL,
-                        &s->map.pci_hole64_size);
-    object_property_add(obj, PCI_HOST_BELOW_4G_MEM_SIZE, "size",
-                        q35_host_get_field, NULL, NULL,
-                        &s->map.below_4g_mem_size);
-    object_property_add(obj, PCI_HOST_ABOVE_4G_MEM_SIZE, "size",
-                        q35_host_get_field, NULL, NULL,
-                        &s->map.above_4g_mem_size);
-    object_property_add(obj, "MCFG", "uint64", q35_host_get_field, NULL,
-                        NULL, &s->mcfg_base);
-    object_property_add(obj, "mcfg_size", "uint64", q35_host_get_field,
-                        NULL, NULL, &s->mcfg_size);
-    object_property_add(obj, PCI_HOST_PROP_PCI_HOLE_START, "uint32",
-                        q35_host_get_field32, NULL, NULL,
-                        &s->map.pci_hole_start);
-    object_property_add(obj, PCI_HOST_PROP_PCI_HOLE_END, "uint32",
-                        q35_host_get_field32, NULL, NULL,
-                        &s->map.pci_hole_end);
-    object_property_add(obj, PCI_HOST_PROP_PCI_HOLE64_START, "uint64",
-                        q35_host_get_field, NULL, NULL,
-                        &s->map.pci_hole64_start);
-    object_property_add(obj, PCI_HOST_PROP_PCI_HOLE64_END, "uint64",
-                        q35_host_get_field, NULL, NULL,
-                        &s->map.pci_hole64_end);
-}
-
-static void q35_host_instance_init(Object *obj)
-{
-    Q35HostState *s = Q35_HOST(obj);
-
-    s->mcfg_base = PC_Q35_MCFG_BASE;
-    s->mcfg_size = PC_Q35_MCFG_SIZE;
-    q35_host_add_props(s);
-}
-
 /* Create a fixed device as child name of /machine and realize it. */
 static Object *pc_q35_add_device(MachineState *ms, const char *name,
                                  const char *type, Error **errp)
@@ -241,7 +183,8 @@ static Object *pc_q35_add_device(MachineState *ms, const char *name,
 static bool pc_q35_init(MachineState *ms, Error **errp)
 {
     PcQ35MachineState *pcms = PC_Q35_MACHINE(ms);
-    Object *host;
+    DeviceState *host;
+    Object *ioapic;
 
     if (!pc_q35_compute_memory_map(ms->ram_size, ms->maxram_size,
                                    ms->ram_slots, ms->phys_bits, &pcms->map,
@@ -259,16 +202,65 @@ static bool pc_q35_init(MachineState *ms, Error **errp)
     /* QEMU's pc machines always have the area, empty without maxmem. */
     machine_init_device_memory(ms, pcms->map.device_memory_base,
                                pcms->map.device_memory_size);
-    host = object_new(TYPE_Q35_HOST_DEVICE);
-    Q35_HOST(host)->map = pcms->map;
-    object_property_add_child(OBJECT(ms), "q35", host);
-    object_unref(host);
-    return pc_q35_add_device(ms, "ioapic", "ioapic", errp) != NULL;
+    ioapic = pc_q35_add_device(ms, "ioapic", "ioapic", errp);
+    if (!ioapic || !q35_host_create(get_system_memory(), get_system_io(),
+                                    NULL, errp)) {
+        return false;
+    }
+    host = q35_host_get();
+    q35_host_set_memory_sizes(host, pcms->map.below_4g_mem_size,
+                              pcms->map.above_4g_mem_size);
+    q35_host_set_pci_hole(host, pcms->map.pci_hole_start,
+                          pcms->map.pci_hole_end);
+    q35_host_set_pci_hole64_start(host, pcms->map.pci_hole64_start);
+    q35_host_connect_ioapic(host, DEVICE(ioapic));
+    qdev_set_machine_hotplug_handler(OBJECT(ms));
+    return true;
+}
+
+/* ---- hotplug handler: memory devices go to the device-memory area ---- */
+
+static bool pc_q35_is_memory_device(DeviceState *dev)
+{
+    return object_dynamic_cast(OBJECT(dev), TYPE_MEMORY_DEVICE) != NULL;
+}
+
+static bool pc_q35_pre_plug(Object *handler, DeviceState *dev, Error **errp)
+{
+    if (!pc_q35_is_memory_device(dev)) {
+        return true;
+    }
+    return memory_device_pre_plug(dev, MACHINE(handler), errp);
+}
+
+static void pc_q35_plug(Object *handler, DeviceState *dev)
+{
+    if (pc_q35_is_memory_device(dev)) {
+        memory_device_plug(dev, MACHINE(handler));
+    }
+}
+
+static bool pc_q35_unplug_request(Object *handler, DeviceState *dev,
+                                  Error **errp)
+{
+    if (object_dynamic_cast(OBJECT(dev), "virtio-mem-pci")) {
+        return virtio_mem_pci_unplug_request_check(dev, errp);
+    }
+    return true;
+}
+
+static void pc_q35_unplug(Object *handler, DeviceState *dev)
+{
+    if (pc_q35_is_memory_device(dev)) {
+        memory_device_unplug(dev, MACHINE(handler));
+    }
 }
 
 static void pc_q35_machine_class_init(ObjectClass *klass, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(klass);
+    HotplugHandlerClass *hc = OBJECT_CLASS_CHECK(HotplugHandlerClass, klass,
+                                                 TYPE_HOTPLUG_HANDLER);
 
     mc->name = "pc-q35-7.2";
     mc->alias = "q35";
@@ -277,6 +269,10 @@ static void pc_q35_machine_class_init(ObjectClass *klass, void *data)
     mc->default_ram_size = 128 * MiB;
     mc->max_ram_slots = PC_MAX_RAM_SLOTS;
     mc->init = pc_q35_init;
+    hc->pre_plug = pc_q35_pre_plug;
+    hc->plug = pc_q35_plug;
+    hc->unplug_request = pc_q35_unplug_request;
+    hc->unplug = pc_q35_unplug;
 }
 
 static const TypeInfo pc_q35_machine_info = {
@@ -284,18 +280,14 @@ static const TypeInfo pc_q35_machine_info = {
     .parent = TYPE_MACHINE,
     .instance_size = sizeof(PcQ35MachineState),
     .class_init = pc_q35_machine_class_init,
-};
-
-static const TypeInfo q35_host_info = {
-    .name = TYPE_Q35_HOST_DEVICE,
-    .parent = TYPE_DEVICE,
-    .instance_size = sizeof(Q35HostState),
-    .instance_init = q35_host_instance_init,
+    .interfaces = (const InterfaceInfo[]) {
+        { TYPE_HOTPLUG_HANDLER },
+        { }
+    },
 };
 
 static void pc_q35_register_types(void)
 {
     type_register_static(&pc_q35_machine_info);
-    type_register_static(&q35_host_info);
 }
 type_init(pc_q35_register_types)

@@ -136,3 +136,8 @@ static void virtio_mem_pci_register_types(void)
     type_register_static(&virtio_mem_pci_info);
 }
 type_init(virtio_mem_pci_register_types)
+
+bool virtio_mem_pci_unplug_request_check(DeviceState *dev, Error **errp)
+{
+    return virtio_mem_unplug_request_check(&VIRTIO_MEM_PCI(dev)->vdev, errp);
+}

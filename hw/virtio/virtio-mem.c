@@ -171,7 +171,7 @@ uint16_t virtio_mem_unplug_all(VirtIOMEM *vmem)
         virtio_mem_blocks_clear_all(&vmem->blocks);
     }
     virtio_mem_resize_usable_region(vmem, true);
-    trace_virtio_mem_unplugged_all();
+    trace_virtio_mem_unplugged_all(vmem->blocks.usable_region_size);
     if (had_plugged) {
         virtio_mem_size_changed(vmem);
     }

@@ -76,4 +76,7 @@ bool virtio_mem_unplug_request_check(VirtIOMEM *vmem, Error **errp);
 /* The id and QOM path used in events: those of the proxy (set by glue). */
 void virtio_mem_set_event_owner(VirtIOMEM *vmem, Object *owner);
 
+/* virtio-mem-pci.c: may the PCI device be unplugged (device_del)? */
+bool virtio_mem_pci_unplug_request_check(DeviceState *dev, Error **errp);
+
 #endif /* HW_VIRTIO_VIRTIO_MEM_H */
