@@ -137,6 +137,10 @@ bool machine_run_init(MachineState *ms, Error **errp)
 {
     MachineClass *mc = MACHINE_GET_CLASS(ms);
 
+    /* The system address spaces exist from the start, as in QEMU: info
+     * mtree and listeners see them before any access. */
+    address_space_memory();
+    address_space_io();
     return mc->init(ms, errp);
 }
 

@@ -8,6 +8,7 @@
 #include "hw/mem/memory-device.h"
 #include "hw/core/qdev.h"
 #include "hw/boards.h"
+#include "qemu/units.h"
 
 /* ---- hotplug steps ---- */
 
@@ -71,6 +72,11 @@ bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp)
         error_setg(errp, "not enough space, currently 0x%" PRIx64 " in use of "
                    "total space for memory devices 0x%" PRIx64, used_size,
                    area_size);
+        error_append_hint(errp, "The device needs %s; memory devices share "
+                          "maxmem minus the initial RAM (%s): raise maxmem "
+                          "by at least %s.\n", size_str(size).s,
+                          size_str(area_size).s,
+                          size_str(used_size + size - area_size).s);
         return false;
     }
     align = MAX(mdc->get_min_alignment ? mdc->get_min_alignment(md) : 0,
