@@ -17,8 +17,12 @@
 #include <sys/socket.h>
 
 #define QMP_READ_SIZE 4096
-/* Stop reading a client whose unsent replies exceed this (bytes). */
-#define QMP_OUTBUF_MAX (1 << 20)
+/*
+ * Stop reading a client whose unsent replies exceed this (bytes).  QEMU
+ * keeps reading (clients may pipeline requests before reading replies), so
+ * this is only a guard against a client that never reads.
+ */
+#define QMP_OUTBUF_MAX (64 << 20)
 #define QMP_CLEANUP_FLUSH_MS 1000
 
 typedef struct QmpCommand {
