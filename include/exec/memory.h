@@ -122,12 +122,25 @@ void memory_region_init_ram_ptr(MemoryRegion *mr, Object *owner,
 void memory_region_init_alias(MemoryRegion *mr, Object *owner,
                               const char *name, MemoryRegion *orig,
                               hwaddr offset, uint64_t size);
-/* Remove from its container (if any), free the RAMBlock it owns. */
+/*
+ * Remove from its container (if any) and its subregions from it, free the
+ * RAMBlock it owns.  Its aliases must be finalized first.  Inside an open
+ * transaction, keep the memory of mr until the commit: listeners are told
+ * region_del for its sections then.
+ */
 void memory_region_finalize(MemoryRegion *mr);
 
 /* ---- the tree ---- */
 
-/* Add subregion at offset in mr with priority 0 / given priority. */
+/*
+ * Add subregion at offset in mr with priority 0 / given priority.  Where
+ * subregions overlap, the higher priority is seen; among equal priorities
+ * the one added last is seen (QEMU's behaviour, which it leaves
+ * undocumented).  Every change below costs O(log n) in the container plus
+ * the re-rendering of the address ranges where the region is visible (see
+ * transactions); changing a region that is the target of very many
+ * aliases re-renders whole address spaces instead.
+ */
 void memory_region_add_subregion(MemoryRegion *mr, hwaddr offset,
                                  MemoryRegion *subregion);
 void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset,
@@ -163,7 +176,13 @@ int memory_region_get_fd(MemoryRegion *mr);
 
 /*
  * Everything between begin and the matching commit reaches listeners as
- * one update (one begin/commit pair per listener).  Nests.
+ * one update (one begin/commit pair per listener).  Nests.  At the
+ * outermost commit, only the address ranges a change touched are
+ * re-rendered; the listeners of each address space that had such ranges
+ * get begin, region_del for ranges that went away (listeners in reverse
+ * priority order), region_add / region_nop in address order (priority
+ * order), then commit.  Address spaces the transaction did not touch hear
+ * nothing.  Main loop only.
  */
 void memory_region_transaction_begin(void);
 void memory_region_transaction_commit(void);
@@ -189,7 +208,10 @@ MemoryRegion *get_system_io(void);
 /*
  * Access guest memory.  Unassigned addresses: writes are dropped and
  * reads return 0, with MEMTX_DECODE_ERROR returned.  Accesses spanning
- * several sections are split.
+ * several sections are split.  MMIO is cut into the largest accesses its
+ * valid sizes allow, each made of callbacks of its impl sizes.  Writes to
+ * read-only RAM are dropped (MEMTX_OK).  Results of the pieces are OR-ed.
+ * Cost: O(log n) per section crossed.  Main loop only.
  */
 MemTxResult address_space_read(AddressSpace *as, hwaddr addr, void *buf,
                                hwaddr len);
@@ -210,7 +232,14 @@ MemTxResult address_space_st(AddressSpace *as, hwaddr addr, uint64_t val,
 void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr *plen,
                             bool is_write);
 
-/* The section at addr (mr NULL when unassigned).  O(log n). */
+/*
+ * The section at addr (mr NULL when unassigned).  O(log n).
+ * memory_region_find: the first section inside [addr, addr + size) of
+ * root (addr relative to root, which may be any region: its container
+ * chain is followed up to an address space root, as in QEMU), clipped to
+ * that range; offset_within_address_space is absolute.  With no address
+ * space above root, just that window of the top region is rendered.
+ */
 MemoryRegionSection memory_region_find(MemoryRegion *root, hwaddr addr,
                                        uint64_t size);
 MemoryRegionSection address_space_find_section(AddressSpace *as,
@@ -225,7 +254,9 @@ struct MemoryListener {
                        MemoryRegionSection *section);
     void (*region_del)(MemoryListener *listener,
                        MemoryRegionSection *section);
-    /* Section unchanged across the update (called only if set). */
+    /* Section re-rendered by the update but unchanged, e.g. a neighbour
+     * of a changed range (called only if set).  Unlike QEMU, ranges far
+     * from any change get no nop. */
     void (*region_nop)(MemoryListener *listener,
                        MemoryRegionSection *section);
     unsigned priority;          /* adds low first, dels high first */
@@ -236,7 +267,9 @@ struct MemoryListener {
 
 /*
  * Register: region_add is called (inside begin/commit) for every section
- * of the current view.  Unregister: region_del for every section.
+ * of the current view.  Unregister: region_del for every section.  Cost:
+ * O(sections).  Inside an open transaction the listener sees the view of
+ * the last commit, then the transaction's changes at its commit.
  */
 void memory_listener_register(MemoryListener *listener, AddressSpace *as);
 void memory_listener_unregister(MemoryListener *listener);
@@ -252,7 +285,8 @@ void address_space_foreach_section(AddressSpace *as,
 
 /*
  * Print the trees of every address space (or with flatview, the rendered
- * ranges) in QEMU's format into out.
+ * ranges) in QEMU's format into out: HMP "info mtree [-f] [-o] [-D]"
+ * (flatview -f, owner -o, disabled -D).  Cost: O(regions log regions).
  */
 void mtree_info(GString *out, bool flatview, bool owner, bool disabled);
 

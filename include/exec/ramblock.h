@@ -41,6 +41,17 @@ RAMBlock *qemu_ram_alloc_from_fd(const char *name, uint64_t size,
                                  uint32_t ram_flags, int fd, off_t offset,
                                  size_t page_size, MemoryRegion *mr,
                                  Error **errp);
+/*
+ * Same, with the mapping's start aligned to align bytes (a power of 2, at
+ * least page_size; 0: page_size).  size and offset must be multiples of
+ * page_size.  On failure the caller still owns fd.  RAM_NORESERVE is
+ * refused (errp) when the kernel would ignore it (overcommit_memory 2).
+ */
+RAMBlock *qemu_ram_alloc_from_fd_aligned(const char *name, uint64_t size,
+                                         uint32_t ram_flags, int fd,
+                                         off_t offset, size_t page_size,
+                                         uint64_t align, MemoryRegion *mr,
+                                         Error **errp);
 /* Wrap memory the caller owns (not unmapped on free). */
 RAMBlock *qemu_ram_alloc_from_ptr(const char *name, uint64_t size, void *host,
                                   MemoryRegion *mr, Error **errp);
@@ -55,6 +66,8 @@ size_t qemu_ram_pagesize(const RAMBlock *rb);
 uint32_t qemu_ram_get_flags(const RAMBlock *rb);
 bool qemu_ram_is_shared(const RAMBlock *rb);
 MemoryRegion *qemu_ram_get_memory_region(const RAMBlock *rb);
+/* Set the owner region (when the region is initialized after the block). */
+void qemu_ram_set_memory_region(RAMBlock *rb, MemoryRegion *mr);
 /* The block containing host address ptr, and the offset in it; or NULL. */
 RAMBlock *qemu_ram_block_from_host(void *ptr, uint64_t *offset);
 
@@ -75,6 +88,12 @@ int ram_block_discard_range(RAMBlock *rb, uint64_t offset, uint64_t length);
  */
 bool ram_block_prealloc_range(RAMBlock *rb, uint64_t offset, uint64_t length,
                               unsigned int nb_threads, Error **errp);
+/*
+ * Preallocation uses MADV_POPULATE_WRITE (READ for read-only blocks) when
+ * the kernel has it (Linux 5.14+) and touches pages otherwise, catching
+ * SIGBUS/SIGSEGV on the worker.  Tests force touching with true.
+ */
+void ram_block_prealloc_set_touch_only(bool touch_only);
 
 /*
  * Discard policy, global.  A user that discards RAM behind the guest's back

@@ -1,0 +1,27 @@
+/*
+ * Shared inside backends/: what the concrete backends (hostmem-ram.c,
+ * hostmem-memfd.c, hostmem-file.c) need from the abstract one
+ * (hostmem.c).  Not a contract for other folders: they use
+ * include/sysemu/hostmem.h.
+ */
+#ifndef BACKENDS_HOSTMEM_INTERNAL_H
+#define BACKENDS_HOSTMEM_INTERNAL_H
+
+#include "sysemu/hostmem.h"
+
+/*
+ * Properties are fixed once the backend is complete: false with QEMU's
+ * "cannot change property 'NAME' of TYPE" when it is.
+ */
+bool host_memory_backend_check_settable(HostMemoryBackend *backend,
+                                        const char *name, Error **errp);
+/* RAM_SHARED / RAM_NORESERVE / RAM_UNMERGEABLE_KSM / RAM_NODUMP. */
+uint32_t host_memory_backend_ram_flags(const HostMemoryBackend *backend);
+/*
+ * Initialize backend->mr with rb (the region takes ownership of the
+ * block) under host_memory_backend_get_name().
+ */
+void host_memory_backend_init_region(HostMemoryBackend *backend,
+                                     RAMBlock *rb);
+
+#endif /* BACKENDS_HOSTMEM_INTERNAL_H */
