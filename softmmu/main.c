@@ -1,6 +1,17 @@
-/* Placeholder until vl.c lands: replaced by the command-line helper. */
-int main(void);
-int main(void)
+/*
+ * The program: qemu_init() (softmmu/vl.c) builds the VM from the command
+ * line, qemu_main_loop() (softmmu/runstate.c) runs until a shutdown
+ * request, qemu_cleanup() releases what outlives the process's exit.
+ */
+#include "qemu/osdep.h"
+#include "sysemu/sysemu.h"
+
+int main(int argc, char **argv)
 {
-    return 0;
+    int status;
+
+    qemu_init(argc, argv);
+    status = qemu_main_loop();
+    qemu_cleanup();
+    return status;
 }

@@ -1,0 +1,529 @@
+/*
+ * The qtest server: QEMU's qtest line protocol over a unix socket the test
+ * created (we connect as a client).  Each line is a command; each command
+ * gets one "OK ...", "FAIL ..." or "ERR ..." line; "IRQ raise N" / "IRQ
+ * lower N" lines are sent when an intercepted interrupt line changes.
+ * Memory goes through the memory API (address_space_memory / _io); the
+ * virtual clock is manual (qemu/timer.h).  Main loop only.
+ */
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/timer.h"
+#include "sysemu/qtest.h"
+#include "exec/memory.h"
+#include "hw/core/qdev.h"
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <glib-unix.h>
+
+#define QTEST_MAX_ACCESS (256 * MiB)
+
+typedef struct QTestServer {
+    int fd;
+    guint watch;
+    GString *inbuf;
+    FILE *log;
+    gint64 start_us;
+    DeviceState *irq_in_dev;    /* device whose inputs are intercepted */
+    DeviceState *irq_out_dev;
+} QTestServer;
+
+static QTestServer *qtest_server;
+
+bool qtest_enabled(void)
+{
+    return qtest_server != NULL;
+}
+
+static void qtest_log(QTestServer *s, char dir, const char *line)
+{
+    double secs = (g_get_monotonic_time() - s->start_us) / 1e6;
+
+    if (s->log) {
+        fprintf(s->log, "[%c +%f] %s\n", dir, secs, line);
+        fflush(s->log);
+    }
+}
+
+/* Send one line (without the newline in fmt). */
+static void G_GNUC_PRINTF(2, 3) qtest_send(QTestServer *s, const char *fmt,
+                                           ...)
+{
+    g_autofree char *line = NULL;
+    g_autofree char *wire = NULL;
+    va_list ap;
+    size_t off = 0, len;
+
+    va_start(ap, fmt);
+    line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    qtest_log(s, 'S', line);
+    wire = g_strconcat(line, "\n", NULL);
+    len = strlen(wire);
+    while (off < len) {
+        ssize_t n = send(s->fd, wire + off, len - off, MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return;     /* peer gone: the read side will notice */
+        }
+        off += n;
+    }
+}
+
+/* ---- argument parsing: never crash on a bad number ---- */
+
+static bool qtest_parse_u64(QTestServer *s, const char *word, uint64_t *v)
+{
+    if (!word || qemu_strtou64(word, v) < 0) {
+        qtest_send(s, "ERR invalid number '%s'", word ? word : "");
+        return false;
+    }
+    return true;
+}
+
+static bool qtest_parse_i64(QTestServer *s, const char *word, int64_t *v)
+{
+    if (!word || qemu_strtoi64(word, v) < 0) {
+        qtest_send(s, "ERR invalid number '%s'", word ? word : "");
+        return false;
+    }
+    return true;
+}
+
+static bool qtest_parse_size(QTestServer *s, const char *word, uint64_t *v)
+{
+    if (!qtest_parse_u64(s, word, v)) {
+        return false;
+    }
+    if (*v > QTEST_MAX_ACCESS) {
+        qtest_send(s, "ERR size %" PRIu64 " above the limit of %" PRIu64,
+                   *v, QTEST_MAX_ACCESS);
+        return false;
+    }
+    return true;
+}
+
+static unsigned int qtest_access_size(char suffix)
+{
+    switch (suffix) {
+    case 'b':
+        return 1;
+    case 'w':
+        return 2;
+    case 'l':
+        return 4;
+    case 'q':
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+/* ---- port and memory access ---- */
+
+static void qtest_cmd_out(QTestServer *s, char **words, unsigned int size)
+{
+    uint64_t port, value;
+
+    if (!qtest_parse_u64(s, words[1], &port) ||
+        !qtest_parse_u64(s, words[2], &value)) {
+        return;
+    }
+    address_space_st(address_space_io(), port & 0xffff, value, size);
+    qtest_send(s, "OK");
+}
+
+static void qtest_cmd_in(QTestServer *s, char **words, unsigned int size)
+{
+    uint64_t port;
+    uint64_t value;
+
+    if (!qtest_parse_u64(s, words[1], &port)) {
+        return;
+    }
+    value = address_space_ld(address_space_io(), port & 0xffff, size, NULL);
+    qtest_send(s, "OK 0x%04" PRIx64, value);
+}
+
+static void qtest_cmd_write(QTestServer *s, char **words, unsigned int size)
+{
+    uint64_t addr, value;
+
+    if (!qtest_parse_u64(s, words[1], &addr) ||
+        !qtest_parse_u64(s, words[2], &value)) {
+        return;
+    }
+    address_space_st(address_space_memory(), addr, value, size);
+    qtest_send(s, "OK");
+}
+
+static void qtest_cmd_read(QTestServer *s, char **words, unsigned int size)
+{
+    uint64_t addr, value;
+
+    if (!qtest_parse_u64(s, words[1], &addr)) {
+        return;
+    }
+    value = address_space_ld(address_space_memory(), addr, size, NULL);
+    qtest_send(s, "OK 0x%0*" PRIx64, (int)size * 2, value);
+}
+
+static void qtest_cmd_read_buf(QTestServer *s, char **words, bool b64)
+{
+    g_autofree uint8_t *data = NULL;
+    g_autofree char *enc = NULL;
+    uint64_t addr, len;
+
+    if (!qtest_parse_u64(s, words[1], &addr) ||
+        !qtest_parse_size(s, words[2], &len)) {
+        return;
+    }
+    data = g_malloc0(len ? len : 1);
+    address_space_read(address_space_memory(), addr, data, len);
+    if (b64) {
+        enc = g_base64_encode(data, len);
+        qtest_send(s, "OK %s", enc);
+        return;
+    }
+    enc = g_malloc(2 * len + 1);
+    for (uint64_t i = 0; i < len; i++) {
+        snprintf(enc + 2 * i, 3, "%02x", data[i]);
+    }
+    enc[2 * len] = '\0';
+    qtest_send(s, "OK 0x%s", enc);
+}
+
+static int qtest_hex_nibble(char c)
+{
+    return g_ascii_xdigit_value(c);
+}
+
+static void qtest_cmd_write_buf(QTestServer *s, char **words)
+{
+    g_autofree uint8_t *data = NULL;
+    const char *hex = words[3];
+    uint64_t addr, len, i;
+    size_t hex_len;
+
+    if (!qtest_parse_u64(s, words[1], &addr) ||
+        !qtest_parse_size(s, words[2], &len)) {
+        return;
+    }
+    if (!hex || g_ascii_strncasecmp(hex, "0x", 2) != 0) {
+        qtest_send(s, "ERR invalid argument size");
+        return;
+    }
+    hex += 2;
+    hex_len = strlen(hex);
+    data = g_malloc0(len ? len : 1);
+    /* Missing trailing bytes are zero, as the reference does. */
+    for (i = 0; i < len && 2 * i + 1 < hex_len; i++) {
+        int hi = qtest_hex_nibble(hex[2 * i]);
+        int lo = qtest_hex_nibble(hex[2 * i + 1]);
+
+        if (hi < 0 || lo < 0) {
+            qtest_send(s, "ERR invalid hex data");
+            return;
+        }
+        data[i] = hi << 4 | lo;
+    }
+    address_space_write(address_space_memory(), addr, data, len);
+    qtest_send(s, "OK");
+}
+
+static void qtest_cmd_b64write(QTestServer *s, char **words)
+{
+    g_autofree uint8_t *data = NULL;
+    uint64_t addr, len;
+    gsize out_len = 0;
+
+    if (!qtest_parse_u64(s, words[1], &addr) ||
+        !qtest_parse_size(s, words[2], &len)) {
+        return;
+    }
+    if (!words[3]) {
+        qtest_send(s, "ERR invalid argument size");
+        return;
+    }
+    data = g_base64_decode(words[3], &out_len);
+    if (out_len < len) {
+        data = g_realloc(data, len);
+        memset(data + out_len, 0, len - out_len);
+    }
+    address_space_write(address_space_memory(), addr, data, len);
+    qtest_send(s, "OK");
+}
+
+static void qtest_cmd_memset(QTestServer *s, char **words)
+{
+    uint64_t addr, len, value;
+
+    if (!qtest_parse_u64(s, words[1], &addr) ||
+        !qtest_parse_size(s, words[2], &len) ||
+        !qtest_parse_u64(s, words[3], &value)) {
+        return;
+    }
+    address_space_set(address_space_memory(), addr, value & 0xff, len);
+    qtest_send(s, "OK");
+}
+
+/* ---- clock ---- */
+
+static void qtest_cmd_clock_step(QTestServer *s, char **words)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t step;
+
+    if (words[1]) {
+        if (!qtest_parse_i64(s, words[1], &step)) {
+            return;
+        }
+    } else {
+        step = qemu_clock_deadline_ns(QEMU_CLOCK_VIRTUAL);
+        step = step < 0 ? 0 : step;
+    }
+    qtest_send(s, "OK %" PRIi64,
+               qemu_clock_advance(QEMU_CLOCK_VIRTUAL, now + MAX(step, 0)));
+}
+
+static void qtest_cmd_clock_set(QTestServer *s, char **words)
+{
+    int64_t target;
+
+    if (!qtest_parse_i64(s, words[1], &target)) {
+        return;
+    }
+    qtest_send(s, "OK %" PRIi64,
+               qemu_clock_advance(QEMU_CLOCK_VIRTUAL, target));
+}
+
+/* ---- interrupts ---- */
+
+static void qtest_irq_handler(void *opaque, int n, int level)
+{
+    QTestServer *s = qtest_server;
+
+    if (s) {
+        qtest_send(s, "IRQ %s %d", level ? "raise" : "lower", n);
+    }
+}
+
+static DeviceState *qtest_find_device(QTestServer *s, const char *path)
+{
+    Object *obj = path ? object_resolve_path(path, NULL) : NULL;
+    DeviceState *dev = obj ? (DeviceState *)object_dynamic_cast(obj,
+                                                               TYPE_DEVICE)
+                           : NULL;
+
+    if (!dev) {
+        qtest_send(s, "FAIL Unknown device");
+    }
+    return dev;
+}
+
+static void qtest_cmd_irq_intercept(QTestServer *s, char **words, bool in)
+{
+    DeviceState *dev = qtest_find_device(s, words[1]);
+    DeviceState **slot = in ? &s->irq_in_dev : &s->irq_out_dev;
+    GPtrArray *lists;
+    guint i;
+
+    if (!dev) {
+        return;
+    }
+    if (*slot) {
+        qtest_send(s, *slot == dev ? "OK" : "FAIL Interception already "
+                   "in place");
+        return;
+    }
+    lists = qdev_get_gpio_lists(dev);
+    for (i = 0; i < lists->len; i++) {
+        NamedGPIOList *ngl = g_ptr_array_index(lists, i);
+
+        for (int n = 0; in && n < ngl->nb_in; n++) {
+            qemu_irq_set_handler(ngl->in[n], qtest_irq_handler, s);
+        }
+        for (int n = 0; !in && n < ngl->nb_out; n++) {
+            ngl->out[n] = qemu_allocate_irq(qtest_irq_handler, s, n);
+        }
+    }
+    *slot = dev;
+    qtest_send(s, "OK");
+}
+
+static void qtest_cmd_set_irq_in(QTestServer *s, char **words)
+{
+    DeviceState *dev = qtest_find_device(s, words[1]);
+    const char *name;
+    int64_t num, level;
+    GPtrArray *lists;
+
+    if (!dev || !qtest_parse_i64(s, words[3], &num) ||
+        !qtest_parse_i64(s, words[4], &level)) {
+        return;
+    }
+    name = words[2] && strcmp(words[2], "unnamed-gpio-in") ? words[2] : NULL;
+    lists = qdev_get_gpio_lists(dev);
+    for (guint i = 0; i < lists->len; i++) {
+        NamedGPIOList *ngl = g_ptr_array_index(lists, i);
+
+        if (g_strcmp0(ngl->name, name) == 0 && num >= 0 && num < ngl->nb_in) {
+            qemu_set_irq(ngl->in[num], level);
+            qtest_send(s, "OK");
+            return;
+        }
+    }
+    qtest_send(s, "FAIL Unknown GPIO");
+}
+
+/* ---- dispatch ---- */
+
+static void qtest_process_command(QTestServer *s, char **words)
+{
+    const char *cmd = words[0];
+    size_t len = strlen(cmd);
+    unsigned int size = qtest_access_size(cmd[len - 1]);
+
+    if (size && len == 4 && !strncmp(cmd, "out", 3)) {
+        qtest_cmd_out(s, words, size);
+    } else if (size && len == 3 && !strncmp(cmd, "in", 2)) {
+        qtest_cmd_in(s, words, size);
+    } else if (size && len == 6 && !strncmp(cmd, "write", 5)) {
+        qtest_cmd_write(s, words, size);
+    } else if (size && len == 5 && !strncmp(cmd, "read", 4)) {
+        qtest_cmd_read(s, words, size);
+    } else if (!strcmp(cmd, "read")) {
+        qtest_cmd_read_buf(s, words, false);
+    } else if (!strcmp(cmd, "b64read")) {
+        qtest_cmd_read_buf(s, words, true);
+    } else if (!strcmp(cmd, "write")) {
+        qtest_cmd_write_buf(s, words);
+    } else if (!strcmp(cmd, "b64write")) {
+        qtest_cmd_b64write(s, words);
+    } else if (!strcmp(cmd, "memset")) {
+        qtest_cmd_memset(s, words);
+    } else if (!strcmp(cmd, "clock_step")) {
+        qtest_cmd_clock_step(s, words);
+    } else if (!strcmp(cmd, "clock_set")) {
+        qtest_cmd_clock_set(s, words);
+    } else if (!strcmp(cmd, "irq_intercept_in")) {
+        qtest_cmd_irq_intercept(s, words, true);
+    } else if (!strcmp(cmd, "irq_intercept_out")) {
+        qtest_cmd_irq_intercept(s, words, false);
+    } else if (!strcmp(cmd, "set_irq_in")) {
+        qtest_cmd_set_irq_in(s, words);
+    } else if (!strcmp(cmd, "endianness")) {
+        qtest_send(s, "OK little");
+    } else {
+        qtest_send(s, "FAIL Unknown command '%s'", cmd);
+    }
+}
+
+/* Commands need up to this many words; missing ones are NULL. */
+#define QTEST_MAX_WORDS 8
+
+static void qtest_process_line(QTestServer *s, const char *line)
+{
+    g_auto(GStrv) parts = g_strsplit(line, " ", 0);
+    char *words[QTEST_MAX_WORDS + 1] = { NULL };
+    int n = 0;
+
+    qtest_log(s, 'R', line);
+    for (int i = 0; parts[i] && n < QTEST_MAX_WORDS; i++) {
+        if (*parts[i]) {
+            words[n++] = parts[i];
+        }
+    }
+    if (n == 0) {
+        return;
+    }
+    qtest_process_command(s, words);
+}
+
+static gboolean qtest_read_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    QTestServer *s = opaque;
+    char buf[4096];
+    ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    char *nl;
+
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n <= 0) {
+        /* The test is gone: nobody drives this VM any more. */
+        qtest_log(s, 'C', "closed");
+        exit(0);
+    }
+    g_string_append_len(s->inbuf, buf, n);
+    while ((nl = memchr(s->inbuf->str, '\n', s->inbuf->len))) {
+        g_autofree char *line = g_strndup(s->inbuf->str, nl - s->inbuf->str);
+
+        g_string_erase(s->inbuf, 0, nl - s->inbuf->str + 1);
+        g_strchomp(line);
+        qtest_process_line(s, line);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static int qtest_connect_unix(const char *path, Error **errp)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        error_setg(errp, "qtest socket path '%s' is too long", path);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "qtest: cannot create socket");
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        error_setg_errno(errp, errno, "Failed to connect to '%s'", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool qtest_server_init(const char *chrdev, const char *log, Error **errp)
+{
+    const char *path = g_str_has_prefix(chrdev, "unix:") ? chrdev + 5
+                                                         : chrdev;
+    g_autofree char *sock_path = g_strdup(path);
+    char *comma = strchr(sock_path, ',');
+    QTestServer *s;
+    FILE *log_fp = NULL;
+    int fd;
+
+    if (comma) {
+        *comma = '\0';      /* options such as ",server=off" are ignored */
+    }
+    if (log && !(log_fp = fopen(log, "w"))) {
+        error_setg_errno(errp, errno, "qtest: cannot open log '%s'", log);
+        return false;
+    }
+    fd = qtest_connect_unix(sock_path, errp);
+    if (fd < 0) {
+        if (log_fp) {
+            fclose(log_fp);
+        }
+        return false;
+    }
+    s = g_new0(QTestServer, 1);
+    s->fd = fd;
+    s->log = log_fp;
+    s->inbuf = g_string_new("");
+    s->start_us = g_get_monotonic_time();
+    s->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                             qtest_read_ready, s);
+    qemu_clock_set_manual(QEMU_CLOCK_VIRTUAL, true);
+    qtest_server = s;
+    return true;
+}
