@@ -1,12 +1,10 @@
 /*
- * The QMP server: clients on unix sockets (from -qmp or -mon on a socket
- * chardev), QEMU 7.2's greeting and capabilities negotiation, request
- * validation and dispatch with QEMU's error classes and messages, and
- * events to every negotiated client.  Sockets are non-blocking and served
- * from GLib's default main context; requests are queued per client and run
- * one per main-loop turn so replies interleave with events as in QEMU.  JSON reading and writing is
- * qmp-json.c's; the built-in commands are qmp-cmds.c's; sockets and the
- * chardev registry are chardev.c's.
+ * The QMP server: clients on unix sockets (-qmp, or -mon on a socket
+ * chardev), QEMU 7.2's greeting and negotiation, request checks and
+ * dispatch with QEMU's error classes and messages, events to negotiated
+ * clients.  Non-blocking sockets on GLib's default context; requests run
+ * one per main-loop turn so replies interleave with events as in QEMU.
+ * JSON is qmp-json.c's, commands qmp-cmds.c's, sockets chardev.c's.
  */
 #include "qemu/osdep.h"
 #include "config-host.h"
