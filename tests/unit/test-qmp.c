@@ -726,8 +726,22 @@ static void test_hmp_qom(void)
              "type (string)\\r\\nsize (size)\\r\\nlabel (str)\\r\\n" :
              "size (size)\\r\\nlabel (str)\\r\\n");
     test_hmp(c, "qom-list", "/\\r\\n");
+    test_hmp(c, "object_add nope,id=ho1", "Error: Parameter 'qom-type' does "
+             "not accept value 'nope'\\r\\n");
+    test_hmp(c, "object_add id=ho1", "Error: Parameter 'qom-type' is "
+             "missing\\r\\n");
+    test_hmp(c, "object_add test-qmp-obj,size=4K", "Error: Parameter 'id' "
+             "is missing\\r\\n");
+    test_hmp(c, "object_add test-qmp-obj,id=ho1,size=4K,label=a,,b", "");
+    obj = object_resolve_path("/objects/ho1", NULL);
+    g_assert_nonnull(obj);
+    g_assert_cmpuint(((TestQmpObj *)obj)->size, ==, 4 * KiB);
+    g_assert_cmpstr(((TestQmpObj *)obj)->label, ==, "a,b");
+    test_hmp(c, "object_del ho1", "");
+    g_assert_null(object_resolve_path("/objects/ho1", NULL));
+    test_hmp(c, "object_del ho1", "Error: object 'ho1' not found\\r\\n");
     test_client_free(c);
-    object_unparent(obj);
+    object_unparent(object_resolve_path("/objects/hq0", NULL));
     test_server_stop();
 }
 
