@@ -610,7 +610,7 @@ static bool hmp_cmd_object_add(GString *out, int argc, char **argv,
     json_object_del(props, "id");
     if (!type) {
         error_setg(errp, "Parameter 'qom-type' is missing");
-    } else {
+    } else if (qmp_cmds_check_qom_type(type, errp)) {
         ok = user_creatable_add(type, id, props, true, errp) != NULL;
     }
     json_decref(props);

@@ -59,6 +59,12 @@ GPtrArray *qmp_command_names(void);
 
 /* ---- qmp-cmds.c ---- */
 
+/*
+ * QAPI's check of object-add's qom-type, shared with HMP's object_add: a
+ * concrete user-creatable type, else "Parameter 'qom-type' does not accept
+ * value 'T'".
+ */
+bool qmp_cmds_check_qom_type(const char *type, Error **errp);
 /* Register the built-in QMP commands (idempotent). */
 void qmp_cmds_register_builtins(void);
 

@@ -187,8 +187,7 @@ static json_t *qmp_cmds_qom_set(json_t *args, Error **errp)
     return json_object();
 }
 
-/* The QAPI enum check of qom-type: a concrete user-creatable type. */
-static bool qmp_cmds_check_qom_type(const char *type, Error **errp)
+bool qmp_cmds_check_qom_type(const char *type, Error **errp)
 {
     ObjectClass *klass = object_class_by_name(type);
 

@@ -1,11 +1,10 @@
 /*
- * The QMP server: clients on unix sockets (from -qmp or -mon on a socket
- * chardev), QEMU 7.2's greeting and capabilities negotiation, request
- * validation and dispatch with QEMU's error classes and messages, and
- * events to every negotiated client.  Sockets are non-blocking and served
- * from GLib's default main context.  JSON reading and writing is
- * qmp-json.c's; the built-in commands are qmp-cmds.c's; sockets and the
- * chardev registry are chardev.c's.
+ * The QMP server: clients on unix sockets (-qmp, or -mon on a socket
+ * chardev), QEMU 7.2's greeting and negotiation, request checks and
+ * dispatch with QEMU's error classes and messages, events to negotiated
+ * clients.  Non-blocking sockets on GLib's default context; requests run
+ * one per main-loop turn so replies interleave with events as in QEMU.
+ * JSON is qmp-json.c's, commands qmp-cmds.c's, sockets chardev.c's.
  */
 #include "qemu/osdep.h"
 #include "config-host.h"
@@ -17,8 +16,14 @@
 #include <sys/socket.h>
 
 #define QMP_READ_SIZE 4096
-/* Stop reading a client whose unsent replies exceed this (bytes). */
-#define QMP_OUTBUF_MAX (1 << 20)
+/*
+ * Stop reading a client whose unsent replies exceed this (bytes).  QEMU
+ * keeps reading (clients may pipeline requests before reading replies), so
+ * this is only a guard against a client that never reads.
+ */
+#define QMP_OUTBUF_MAX (64 << 20)
+/* Stop reading a client with this many requests waiting, as QEMU. */
+#define QMP_REQUESTS_MAX 8
 #define QMP_CLEANUP_FLUSH_MS 1000
 
 typedef struct QmpCommand {
@@ -33,14 +38,30 @@ typedef struct QmpListener {
     guint watch;
 } QmpListener;
 
+/* A request read but not yet answered: exactly one member is set. */
+typedef struct QmpRequest {
+    json_t *req;
+    Error *err;                 /* a JSON error, answered as such */
+} QmpRequest;
+
+/*
+ * Requests are served one per main-loop turn, and each reply is sent on
+ * the turn after its command ran, as QEMU's dispatcher does: events the
+ * command caused, and those of requests the main loop serves meanwhile
+ * (SHUTDOWN after quit, RESET after system_reset), come before the reply.
+ */
 typedef struct QmpClient {
     int fd;                     /* -1 once closed */
-    guint in_watch;
+    guint in_watch;             /* 0 while closed or input is paused */
     guint out_watch;            /* set while outbuf could not be sent */
+    guint dispatch_source;      /* idle source serving requests */
     bool negotiated;            /* qmp_capabilities accepted */
     bool oob_enabled;           /* negotiated with "enable": ["oob"] */
-    unsigned int busy;          /* > 0 while its input is being handled */
+    bool eof;                   /* peer shut down its sending side */
+    unsigned int busy;          /* > 0 while one of its callbacks runs */
     QmpJsonStream *stream;
+    GQueue *requests;           /* QmpRequest *, in arrival order */
+    json_t *reply;              /* to the last request run, not yet sent */
     GString *outbuf;            /* bytes accepted but not yet sent */
 } QmpClient;
 
@@ -218,7 +239,7 @@ static void qmp_client_flush(QmpClient *client)
     }
 }
 
-static void qmp_client_watch_input(QmpClient *client);
+static void qmp_client_resume(QmpClient *client);
 static void qmp_client_free(QmpClient *client);
 
 static gboolean qmp_client_writable_cb(gint fd, GIOCondition cond,
@@ -232,8 +253,8 @@ static gboolean qmp_client_writable_cb(gint fd, GIOCondition cond,
     client->busy--;
     if (client->fd < 0) {
         qmp_client_free(client);
-    } else if (!client->in_watch && client->outbuf->len < QMP_OUTBUF_MAX) {
-        qmp_client_watch_input(client);     /* the client reads again */
+    } else {
+        qmp_client_resume(client);
     }
     return G_SOURCE_REMOVE;
 }
@@ -420,15 +441,55 @@ static json_t *qmp_dispatch(QmpClient *client, json_t *req)
     return rsp;
 }
 
-static void qmp_client_handle(void *opaque, json_t *req, Error *err)
+static json_t *qmp_client_answer(QmpClient *client, QmpRequest *request)
+{
+    json_t *rsp = request->err ? qmp_error_response(request->err, NULL)
+                               : qmp_dispatch(client, request->req);
+
+    json_decref(request->req);
+    g_free(request);
+    return rsp;
+}
+
+static void qmp_request_free(gpointer data)
+{
+    QmpRequest *request = data;
+
+    json_decref(request->req);
+    error_free(request->err);
+    g_free(request);
+}
+
+static gboolean qmp_client_dispatch_cb(gpointer opaque);
+
+/* After EOF, close once every request is answered and sent; true if so. */
+static bool qmp_client_finish_if_done(QmpClient *client)
+{
+    if (client->eof && !client->reply && !client->outbuf->len &&
+        g_queue_is_empty(client->requests)) {
+        qmp_client_close(client);
+        return true;
+    }
+    return false;
+}
+
+static void qmp_client_schedule(QmpClient *client)
+{
+    if (!client->dispatch_source) {
+        client->dispatch_source = g_idle_add(qmp_client_dispatch_cb, client);
+    }
+}
+
+/* The stream read a request (or failed to): queue it. */
+static void qmp_client_enqueue(void *opaque, json_t *req, Error *err)
 {
     QmpClient *client = opaque;
-    json_t *rsp = err ? qmp_error_response(err, NULL)
-                      : qmp_dispatch(client, req);
+    QmpRequest *request = g_new0(QmpRequest, 1);
 
-    qmp_client_send(client, rsp);
-    json_decref(rsp);
-    json_decref(req);
+    request->req = req;
+    request->err = err;
+    g_queue_push_tail(client->requests, request);
+    qmp_client_schedule(client);
 }
 
 /* ---- qmp_capabilities: needs the client, so it lives here ---- */
@@ -485,6 +546,8 @@ static json_t *qmp_cmd_qmp_capabilities(json_t *args, Error **errp)
 static void qmp_client_free(QmpClient *client)
 {
     qmp_json_stream_free(client->stream);
+    g_queue_free_full(client->requests, qmp_request_free);
+    json_decref(client->reply);
     g_string_free(client->outbuf, true);
     g_free(client);
 }
@@ -499,6 +562,9 @@ static void qmp_client_close(QmpClient *client)
     }
     if (client->out_watch) {
         g_source_remove(client->out_watch);
+    }
+    if (client->dispatch_source) {
+        g_source_remove(client->dispatch_source);
     }
     close(client->fd);
     client->fd = -1;
@@ -518,9 +584,18 @@ static gboolean qmp_client_readable_cb(gint fd, GIOCondition cond,
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         return G_SOURCE_CONTINUE;
     }
-    if (n <= 0) {
+    if (n < 0) {
         client->in_watch = 0;       /* removed by returning */
         qmp_client_close(client);
+        return G_SOURCE_REMOVE;
+    }
+    if (n == 0) {
+        /* "echo '...quit...' | socat": answer what was sent, then close */
+        client->in_watch = 0;
+        client->eof = true;
+        if (!qmp_client_finish_if_done(client)) {
+            qmp_client_schedule(client);
+        }
         return G_SOURCE_REMOVE;
     }
     client->busy++;
@@ -531,9 +606,8 @@ static gboolean qmp_client_readable_cb(gint fd, GIOCondition cond,
         qmp_client_free(client);
         return G_SOURCE_REMOVE;
     }
-    if (client->outbuf->len >= QMP_OUTBUF_MAX) {
-        /* a client that sends without reading must not grow us forever */
-        client->in_watch = 0;
+    if (g_queue_get_length(client->requests) >= QMP_REQUESTS_MAX) {
+        client->in_watch = 0;       /* resumed by the dispatcher */
         return G_SOURCE_REMOVE;
     }
     return G_SOURCE_CONTINUE;
@@ -546,6 +620,51 @@ static void qmp_client_watch_input(QmpClient *client)
                                      qmp_client_readable_cb, client);
 }
 
+/* Read again once the queue is short and the client reads its replies. */
+static void qmp_client_resume(QmpClient *client)
+{
+    if (qmp_client_finish_if_done(client)) {
+        return;
+    }
+    if (!client->in_watch && !client->eof &&
+        g_queue_get_length(client->requests) < QMP_REQUESTS_MAX &&
+        client->outbuf->len < QMP_OUTBUF_MAX) {
+        qmp_client_watch_input(client);
+    }
+    if (!g_queue_is_empty(client->requests) &&
+        client->outbuf->len < QMP_OUTBUF_MAX) {
+        qmp_client_schedule(client);
+    }
+}
+
+/* One turn: send the previous reply, run the next request. */
+static gboolean qmp_client_dispatch_cb(gpointer opaque)
+{
+    QmpClient *client = opaque;
+    QmpRequest *request;
+
+    client->dispatch_source = 0;
+    client->busy++;
+    if (client->reply) {
+        qmp_client_send(client, client->reply);
+        g_clear_pointer(&client->reply, json_decref);
+    }
+    if (client->fd >= 0 && client->outbuf->len < QMP_OUTBUF_MAX &&
+        (request = g_queue_pop_head(client->requests))) {
+        client->reply = qmp_client_answer(client, request);
+    }
+    client->busy--;
+    if (client->fd < 0) {
+        qmp_client_free(client);
+        return G_SOURCE_REMOVE;
+    }
+    if (client->reply) {
+        qmp_client_schedule(client);
+    }
+    qmp_client_resume(client);
+    return G_SOURCE_REMOVE;
+}
+
 /* Take over a connected socket: greet it and serve its requests. */
 static void qmp_client_new(int fd)
 {
@@ -554,7 +673,8 @@ static void qmp_client_new(int fd)
 
     g_unix_set_fd_nonblocking(fd, true, NULL);
     client->fd = fd;
-    client->stream = qmp_json_stream_new(qmp_client_handle, client);
+    client->stream = qmp_json_stream_new(qmp_client_enqueue, client);
+    client->requests = g_queue_new();
     client->outbuf = g_string_new(NULL);
     qmp_client_watch_input(client);
     qmp_clients = g_list_append(qmp_clients, client);
@@ -656,6 +776,10 @@ void monitor_cleanup(void)
         QmpClient *client = qmp_clients->data;
 
         client->busy++;     /* keep it allocated if the flush closes it */
+        if (client->reply) {
+            qmp_client_send(client, client->reply);   /* e.g. quit's */
+            g_clear_pointer(&client->reply, json_decref);
+        }
         qmp_client_flush_blocking(client);
         client->busy--;
         if (client->fd < 0) {

@@ -510,6 +510,29 @@ static void test_client_leaves_mid_reply(void)
     test_server_stop();
 }
 
+/* "echo request | socat": requests sent before EOF are still answered. */
+static void test_half_closed_client_is_answered(void)
+{
+    TestClient *c;
+    char byte;
+    ssize_t n;
+
+    test_server_start();
+    c = test_client_new(true);
+    test_send(c, "{\"execute\": \"nope\", \"id\": 1}");
+    g_assert_cmpint(shutdown(c->fd, SHUT_WR), ==, 0);
+    test_expect(c, "{\"id\": 1, \"error\": {\"class\": \"CommandNotFound\", "
+                "\"desc\": \"The command nope has not been found\"}}");
+    /* then the server closes its side */
+    while ((n = recv(c->fd, &byte, 1, MSG_DONTWAIT)) < 0) {
+        g_assert_cmpint(errno, ==, EAGAIN);
+        g_main_context_iteration(NULL, false);
+    }
+    g_assert_cmpint(n, ==, 0);
+    test_client_free(c);
+    test_server_stop();
+}
+
 /* Replies the socket cannot take at once are queued, none is lost. */
 static void test_slow_reader_gets_every_reply(void)
 {
@@ -703,8 +726,22 @@ static void test_hmp_qom(void)
              "type (string)\\r\\nsize (size)\\r\\nlabel (str)\\r\\n" :
              "size (size)\\r\\nlabel (str)\\r\\n");
     test_hmp(c, "qom-list", "/\\r\\n");
+    test_hmp(c, "object_add nope,id=ho1", "Error: Parameter 'qom-type' does "
+             "not accept value 'nope'\\r\\n");
+    test_hmp(c, "object_add id=ho1", "Error: Parameter 'qom-type' is "
+             "missing\\r\\n");
+    test_hmp(c, "object_add test-qmp-obj,size=4K", "Error: Parameter 'id' "
+             "is missing\\r\\n");
+    test_hmp(c, "object_add test-qmp-obj,id=ho1,size=4K,label=a,,b", "");
+    obj = object_resolve_path("/objects/ho1", NULL);
+    g_assert_nonnull(obj);
+    g_assert_cmpuint(((TestQmpObj *)obj)->size, ==, 4 * KiB);
+    g_assert_cmpstr(((TestQmpObj *)obj)->label, ==, "a,b");
+    test_hmp(c, "object_del ho1", "");
+    g_assert_null(object_resolve_path("/objects/ho1", NULL));
+    test_hmp(c, "object_del ho1", "Error: object 'ho1' not found\\r\\n");
     test_client_free(c);
-    object_unparent(obj);
+    object_unparent(object_resolve_path("/objects/hq0", NULL));
     test_server_stop();
 }
 
@@ -772,6 +809,27 @@ static void test_runstate_commands(void)
              "\"running\": false}}");
     test_hmp(c, "info status", "VM status: paused\\r\\n");
     test_cmd(c, "{\"execute\": \"system_reset\"}", "{\"return\": {}}");
+    test_client_free(c);
+    test_server_stop();
+}
+
+/* As QEMU: a reply follows the events its command caused, in order. */
+static void test_replies_follow_their_events(void)
+{
+    TestClient *c;
+    g_autofree char *resume = NULL;
+    g_autofree char *stop = NULL;
+
+    test_server_start();
+    c = test_client_new(true);
+    test_send(c, "{\"execute\": \"cont\", \"id\": 1}"
+              "{\"execute\": \"stop\", \"id\": 2}");
+    resume = test_recv_event(c);
+    g_assert_cmpstr(resume, ==, "RESUME");
+    test_expect(c, "{\"return\": {}, \"id\": 1}");
+    stop = test_recv_event(c);
+    g_assert_cmpstr(stop, ==, "STOP");
+    test_expect(c, "{\"return\": {}, \"id\": 2}");
     test_client_free(c);
     test_server_stop();
 }
@@ -977,6 +1035,8 @@ int main(int argc, char **argv)
                     test_two_clients);
     g_test_add_func("/qmp/clients/leaving-mid-reply-is-harmless",
                     test_client_leaves_mid_reply);
+    g_test_add_func("/qmp/clients/half-closed-client-is-answered",
+                    test_half_closed_client_is_answered);
     g_test_add_func("/qmp/clients/slow-reader-gets-every-reply",
                     test_slow_reader_gets_every_reply);
     g_test_add_func("/qmp/events/negotiated-clients-only",
@@ -987,6 +1047,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/hmp/qom-commands", test_hmp_qom);
     g_test_add_func("/qmp/hmp/registered-command-args", test_hmp_registered);
     g_test_add_func("/qmp/runstate/stop-cont-status", test_runstate_commands);
+    g_test_add_func("/qmp/runstate/replies-follow-their-events",
+                    test_replies_follow_their_events);
     g_test_add_func("/qmp/json/parser-messages", test_json_parser);
     g_test_add_func("/qmp/json/writer-format", test_json_writer);
     g_test_add_func("/qmp/chardev/option-errors", test_chardev_errors);
