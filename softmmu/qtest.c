@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #define QTEST_MAX_ACCESS (256 * MiB)
+#define QTEST_MAX_IRQ 256
 
 typedef struct QTestServer {
     int fd;
@@ -24,8 +25,8 @@ typedef struct QTestServer {
     GString *inbuf;
     FILE *log;
     gint64 start_us;
-    DeviceState *irq_in_dev;    /* device whose inputs are intercepted */
-    DeviceState *irq_out_dev;
+    DeviceState *irq_intercept_dev; /* one device at a time, as QEMU */
+    bool irq_levels[QTEST_MAX_IRQ]; /* last level reported per line */
 } QTestServer;
 
 static QTestServer *qtest_server;
@@ -106,6 +107,19 @@ static bool qtest_parse_size(QTestServer *s, const char *word, uint64_t *v)
     return true;
 }
 
+/* QEMU asserts port <= 0xffff; we answer ERR instead. */
+static bool qtest_parse_port(QTestServer *s, const char *word, uint64_t *v)
+{
+    if (!qtest_parse_u64(s, word, v)) {
+        return false;
+    }
+    if (*v > 0xffff) {
+        qtest_send(s, "ERR port 0x%" PRIx64 " above 0xffff", *v);
+        return false;
+    }
+    return true;
+}
+
 static unsigned int qtest_access_size(char suffix)
 {
     switch (suffix) {
@@ -128,11 +142,11 @@ static void qtest_cmd_out(QTestServer *s, char **words, unsigned int size)
 {
     uint64_t port, value;
 
-    if (!qtest_parse_u64(s, words[1], &port) ||
+    if (!qtest_parse_port(s, words[1], &port) ||
         !qtest_parse_u64(s, words[2], &value)) {
         return;
     }
-    address_space_st(address_space_io(), port & 0xffff, value, size);
+    address_space_st(address_space_io(), port, value, size);
     qtest_send(s, "OK");
 }
 
@@ -141,10 +155,10 @@ static void qtest_cmd_in(QTestServer *s, char **words, unsigned int size)
     uint64_t port;
     uint64_t value;
 
-    if (!qtest_parse_u64(s, words[1], &port)) {
+    if (!qtest_parse_port(s, words[1], &port)) {
         return;
     }
-    value = address_space_ld(address_space_io(), port & 0xffff, size, NULL);
+    value = address_space_ld(address_space_io(), port, size, NULL);
     qtest_send(s, "OK 0x%04" PRIx64, value);
 }
 
@@ -168,7 +182,8 @@ static void qtest_cmd_read(QTestServer *s, char **words, unsigned int size)
         return;
     }
     value = address_space_ld(address_space_memory(), addr, size, NULL);
-    qtest_send(s, "OK 0x%0*" PRIx64, (int)size * 2, value);
+    /* QEMU answers every width with 16 digits: "readb" -> OK 0x00..00ab */
+    qtest_send(s, "OK 0x%016" PRIx64, value);
 }
 
 static void qtest_cmd_read_buf(QTestServer *s, char **words, bool b64)
@@ -276,6 +291,7 @@ static void qtest_cmd_clock_step(QTestServer *s, char **words)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     int64_t step;
+    int64_t reached;
 
     if (words[1]) {
         if (!qtest_parse_i64(s, words[1], &step)) {
@@ -283,32 +299,53 @@ static void qtest_cmd_clock_step(QTestServer *s, char **words)
         }
     } else {
         step = qemu_clock_deadline_ns(QEMU_CLOCK_VIRTUAL);
-        step = step < 0 ? 0 : step;
+        if (step < 0) {
+            qtest_send(s, "FAIL cannot advance clock to the next deadline "
+                       "because there is no pending deadline");
+            return;
+        }
     }
-    qtest_send(s, "OK %" PRIi64,
-               qemu_clock_advance(QEMU_CLOCK_VIRTUAL, now + MAX(step, 0)));
+    reached = qemu_clock_advance(QEMU_CLOCK_VIRTUAL, now + MAX(step, 0));
+    if (reached > now) {
+        qtest_send(s, "OK %" PRIi64, reached);
+    } else {
+        qtest_send(s, "FAIL could not advance time");
+    }
 }
 
+/* "OK NS" when the clock is now at target, else "FAIL <where it is>". */
 static void qtest_cmd_clock_set(QTestServer *s, char **words)
 {
     int64_t target;
+    int64_t reached;
 
     if (!qtest_parse_i64(s, words[1], &target)) {
         return;
     }
-    qtest_send(s, "OK %" PRIi64,
-               qemu_clock_advance(QEMU_CLOCK_VIRTUAL, target));
+    reached = qemu_clock_advance(QEMU_CLOCK_VIRTUAL, target);
+    qtest_send(s, "%s %" PRIi64, reached == target ? "OK" : "FAIL", reached);
 }
 
 /* ---- interrupts ---- */
 
+/*
+ * An intercepted line: report level changes (only changes, as QEMU does:
+ * its irq_levels[]) and, for outputs, still drive what the line was
+ * connected to so the board keeps working.
+ */
 static void qtest_irq_handler(void *opaque, int n, int level)
 {
     QTestServer *s = qtest_server;
+    qemu_irq *forward = opaque;
 
-    if (s) {
-        qtest_send(s, "IRQ %s %d", level ? "raise" : "lower", n);
+    if (forward) {
+        qemu_set_irq(*forward, level);
     }
+    if (!s || n < 0 || n >= QTEST_MAX_IRQ || s->irq_levels[n] == !!level) {
+        return;
+    }
+    s->irq_levels[n] = !!level;
+    qtest_send(s, "IRQ %s %d", level ? "raise" : "lower", n);
 }
 
 static DeviceState *qtest_find_device(QTestServer *s, const char *path)
@@ -324,33 +361,69 @@ static DeviceState *qtest_find_device(QTestServer *s, const char *path)
     return dev;
 }
 
+/*
+ * Inputs: the line's handler becomes ours.  hw/irq.h has no way to read
+ * the old handler, so the device no longer sees the level (QEMU forwards
+ * it); under qtest nothing drives an intercepted input but the test.
+ */
+static bool qtest_intercept_in(NamedGPIOList *ngl)
+{
+    if (ngl->name) {
+        return false;       /* named inputs are not intercepted, as QEMU */
+    }
+    for (int n = 0; n < ngl->nb_in; n++) {
+        qemu_irq_set_handler(ngl->in[n], qtest_irq_handler, NULL);
+    }
+    return ngl->nb_in > 0;
+}
+
+/* Outputs of list name (NULL: unnamed): our line goes between. */
+static bool qtest_intercept_out(NamedGPIOList *ngl, const char *name)
+{
+    if (g_strcmp0(ngl->name, name) != 0) {
+        return false;
+    }
+    for (int n = 0; n < ngl->nb_out; n++) {
+        qemu_irq *forward = g_new(qemu_irq, 1);
+
+        *forward = ngl->out[n];
+        ngl->out[n] = qemu_allocate_irq(qtest_irq_handler, forward, n);
+    }
+    return true;
+}
+
+/* irq_intercept_in PATH / irq_intercept_out PATH [NAME]: texts as QEMU. */
 static void qtest_cmd_irq_intercept(QTestServer *s, char **words, bool in)
 {
     DeviceState *dev = qtest_find_device(s, words[1]);
-    DeviceState **slot = in ? &s->irq_in_dev : &s->irq_out_dev;
+    bool done = false;
     GPtrArray *lists;
-    guint i;
 
     if (!dev) {
         return;
     }
-    if (*slot) {
-        qtest_send(s, *slot == dev ? "OK" : "FAIL Interception already "
-                   "in place");
+    if (in && words[2]) {
+        qtest_send(s, "FAIL Interception of named in-GPIOs not yet "
+                   "supported");
+        return;
+    }
+    if (s->irq_intercept_dev) {
+        qtest_send(s, s->irq_intercept_dev == dev ? "OK"
+                   : "FAIL IRQ intercept already enabled");
         return;
     }
     lists = qdev_get_gpio_lists(dev);
-    for (i = 0; i < lists->len; i++) {
+    for (guint i = 0; i < lists->len; i++) {
         NamedGPIOList *ngl = g_ptr_array_index(lists, i);
 
-        for (int n = 0; in && n < ngl->nb_in; n++) {
-            qemu_irq_set_handler(ngl->in[n], qtest_irq_handler, s);
-        }
-        for (int n = 0; !in && n < ngl->nb_out; n++) {
-            ngl->out[n] = qemu_allocate_irq(qtest_irq_handler, s, n);
-        }
+        done |= in ? qtest_intercept_in(ngl)
+                   : qtest_intercept_out(ngl, words[2]);
     }
-    *slot = dev;
+    if (!done) {
+        qtest_send(s, "FAIL No intercepts installed");
+        return;
+    }
+    s->irq_intercept_dev = dev;
     qtest_send(s, "OK");
 }
 
@@ -455,7 +528,7 @@ static gboolean qtest_read_ready(gint fd, GIOCondition cond, gpointer opaque)
     }
     if (n <= 0) {
         /* The test is gone: nobody drives this VM any more. */
-        qtest_log(s, 'C', "closed");
+        qtest_log(s, 'I', "CLOSED");
         exit(0);
     }
     g_string_append_len(s->inbuf, buf, n);
@@ -505,13 +578,16 @@ bool qtest_server_init(const char *chrdev, const char *log, Error **errp)
     if (comma) {
         *comma = '\0';      /* options such as ",server=off" are ignored */
     }
-    if (log && !(log_fp = fopen(log, "w"))) {
+    /* As QEMU: no -qtest-log logs to stderr, "none" logs nothing. */
+    if (!log) {
+        log_fp = stderr;
+    } else if (strcmp(log, "none") != 0 && !(log_fp = fopen(log, "w"))) {
         error_setg_errno(errp, errno, "qtest: cannot open log '%s'", log);
         return false;
     }
     fd = qtest_connect_unix(sock_path, errp);
     if (fd < 0) {
-        if (log_fp) {
+        if (log_fp && log_fp != stderr) {
             fclose(log_fp);
         }
         return false;
@@ -524,6 +600,9 @@ bool qtest_server_init(const char *chrdev, const char *log, Error **errp)
     s->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                              qtest_read_ready, s);
     qemu_clock_set_manual(QEMU_CLOCK_VIRTUAL, true);
+    if (s->log) {
+        fprintf(s->log, "[I 0.000000] OPENED\n");
+    }
     qtest_server = s;
     return true;
 }
