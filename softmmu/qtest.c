@@ -227,7 +227,8 @@ static void qtest_cmd_write_buf(QTestServer *s, char **words)
         !qtest_parse_size(s, words[2], &len)) {
         return;
     }
-    if (!hex || g_ascii_strncasecmp(hex, "0x", 2) != 0) {
+    /* QEMU's rule: at least "0x" and one digit. */
+    if (!hex || strlen(hex) < 3 || g_ascii_strncasecmp(hex, "0x", 2) != 0) {
         qtest_send(s, "ERR invalid argument size");
         return;
     }
@@ -259,7 +260,7 @@ static void qtest_cmd_b64write(QTestServer *s, char **words)
         !qtest_parse_size(s, words[2], &len)) {
         return;
     }
-    if (!words[3]) {
+    if (!words[3] || strlen(words[3]) < 3) {
         qtest_send(s, "ERR invalid argument size");
         return;
     }
