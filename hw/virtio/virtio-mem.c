@@ -846,7 +846,7 @@ type_init(virtio_mem_register_types)
 MemoryRegion *virtio_mem_get_memory_region(VirtIOMEM *vmem, Error **errp)
 {
     if (!vmem->memdev) {
-        error_setg(errp, "'%s' property must be set", VIRTIO_MEM_MEMDEV_PROP);
+        error_setg(errp, "'%s' property is not set", VIRTIO_MEM_MEMDEV_PROP);
         return NULL;
     }
     return virtio_mem_mr(vmem);

@@ -7,11 +7,10 @@
  * unplugging gives it back to the host.
  */
 #include "qemu/osdep.h"
+#include "qemu/units.h"
 #include "libqtest.h"
 #include "libqos/virtio-mem.h"
 
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
 #define DEMO_CHUNK (128 * MiB)
 #define DEMO_WRITTEN (1 * GiB)
 

@@ -6,11 +6,10 @@
  * hotmem-only behaviour say why they are skipped there.
  */
 #include "qemu/osdep.h"
+#include "qemu/units.h"
 #include "libqtest.h"
 #include "libqos/virtio-mem.h"
 
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
 #define TEST_BS (2 * MiB)
 
 #define TEST_ARGS_FMT "-m 1G,maxmem=%s " \
@@ -156,8 +155,12 @@ static void test_config_initial(void)
     /* Past the 56 bytes of config: 0xff. */
     g_assert_cmphex(qvirtio_config_readb(vm.m->vdev, 56), ==, 0xff);
     g_assert_true(vm.m->features & (1ULL << QVIRTIO_MEM_F_ACPI_PXM));
-    g_assert_true(vm.m->features &
-                  (1ULL << QVIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE));
+    if (!qtest_is_reference()) {
+        /* auto means on for x86 in hotmem (newer QEMU); 7.2 offers it only
+         * with unplugged-inaccessible=on */
+        g_assert_true(vm.m->features &
+                      (1ULL << QVIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE));
+    }
     test_vm_stop(&vm);
 }
 
@@ -471,8 +474,7 @@ static void test_requested_size_errors(void)
         g_assert_cmpstr(e2, ==, "'requested-size' 8 GiB exceeds the memdev "
                         "size 4 GiB");
     }
-    g_assert_cmpstr(e3, ==,
-                    "Invalid parameter type for 'requested-size', expected: integer");
+    g_assert_cmpstr(e3, ==, "Parameter 'requested-size' expects uint64");
     g_assert_cmpuint(test_qom_get_u64(&vm, "requested-size"), ==, GiB);
     qvirtio_mem_read_config(vm.m, &vm.cfg);
     g_assert_cmpuint(vm.cfg.requested_size, ==, GiB);
@@ -658,8 +660,8 @@ static void test_create_errors(void)
                       "'dynamic-memslots' requires "
                       "'unplugged-inaccessible=on'");
     test_create_error("memdev=mem0,memaddr=0x280100000", ram4g,
-                      "'memaddr' 0x280100000 is not aligned to 'block-size' "
-                      "2 MiB");
+                      "address 0x280100000 must be aligned to 0x200000 bytes "
+                      "(2 MiB)");
 }
 
 int main(int argc, char **argv)
