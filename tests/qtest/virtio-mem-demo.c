@@ -101,7 +101,8 @@ int main(int argc, char **argv)
     demo_write_plugged(qts, m);
     demo_resize(qts, m, 4 * GiB, &map);
     info = qtest_hmp(qts, "info memory-devices");
-    printf("info memory-devices:\n%s", info);
+    /* HMP lines end in CR LF, as QEMU's */
+    printf("info memory-devices:\n%s", g_strdelimit(info, "\r", ' '));
     demo_resize(qts, m, 0, &map);
     printf("done: everything unplugged, memory given back to the host\n");
     qvirtio_mem_free(m);
