@@ -354,6 +354,57 @@ static void test_memory_replug_reads_zero(void)
     test_vm_stop(&vm);
 }
 
+static uint64_t test_vmm_rss(TestVM *vm)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status",
+                                            qtest_pid(vm->qts));
+    g_autofree char *text = NULL;
+    const char *line;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    line = strstr(text, "VmRSS:");
+    g_assert_nonnull(line);
+    return g_ascii_strtoull(line + 6, NULL, 10) * KiB;
+}
+
+static void test_memory_unplug_returns_rss(void)
+{
+    TestVM vm;
+    uint64_t rss_written, rss_unplugged;
+
+    test_vm_start_default(&vm);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 0, 512), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    for (uint64_t off = 0; off < GiB; off += 256 * MiB) {
+        qtest_memset(vm.qts, vm.cfg.addr + off, 0x3c, 256 * MiB);
+    }
+    rss_written = test_vmm_rss(&vm);
+    g_assert_cmpuint(rss_written, >=, GiB);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_UNPLUG, 0, 512), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    rss_unplugged = test_vmm_rss(&vm);
+    g_test_message("RSS %" PRIu64 " MiB written, %" PRIu64 " MiB unplugged",
+                   rss_written / MiB, rss_unplugged / MiB);
+    /* At least 99% of the written GiB went back to the host. */
+    g_assert_cmpuint(rss_written - rss_unplugged, >=, GiB / 100 * 99);
+    test_vm_stop(&vm);
+}
+
+static void test_memory_prealloc_on_plug(void)
+{
+    TestVM vm;
+    uint64_t before, after;
+
+    test_vm_start(&vm, "5G", "4G", "1G", ",prealloc=on");
+    before = test_vmm_rss(&vm);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 0, 64), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    after = test_vmm_rss(&vm);
+    /* 128 MiB populated without the guest touching it. */
+    g_assert_cmpuint(after - before, >=, 127 * MiB);
+    test_vm_stop(&vm);
+}
+
 /* ---- malformed requests ---- */
 
 static void test_malformed_expect_broken(TestVM *vm, const void *req,
@@ -689,6 +740,10 @@ int main(int argc, char **argv)
                    test_memory_plugged_reads_back);
     g_test_add_func("/virtio-mem/memory/replug-reads-zero",
                    test_memory_replug_reads_zero);
+    g_test_add_func("/virtio-mem/memory/unplug-returns-rss",
+                   test_memory_unplug_returns_rss);
+    g_test_add_func("/virtio-mem/memory/prealloc-on-plug",
+                   test_memory_prealloc_on_plug);
     g_test_add_func("/virtio-mem/malformed/short-request-breaks-device",
                    test_malformed_short_request);
     g_test_add_func("/virtio-mem/malformed/short-response-breaks-device",
