@@ -663,6 +663,41 @@ static void test_query_memory_devices(void)
     test_vm_stop(&vm);
 }
 
+/* ---- device_add / device_del ---- */
+
+static char *test_qmp_error(QTestState *qts, json_t *r)
+{
+    json_t *err = json_object_get(r, "error");
+    char *desc = err ? g_strdup(json_string_value(
+                           json_object_get(err, "desc"))) : NULL;
+
+    json_decref(r);
+    return desc;
+}
+
+/* q35's root bus has no hotplug controller: both directions are refused
+ * there, as by the reference (a pcie-root-port is needed). */
+static void test_hotplug_on_root_bus_refused(void)
+{
+    TestVM vm;
+    g_autofree char *add_err = NULL;
+    g_autofree char *del_err = NULL;
+
+    test_vm_start(&vm, "9G", "4G", "1G",
+                  " -object memory-backend-ram,id=mem1,size=4G");
+    add_err = test_qmp_error(vm.qts, qtest_qmp(vm.qts,
+        "{'execute': 'device_add', 'arguments': {'driver': "
+        "'virtio-mem-pci', 'id': 'vmem1', 'memdev': 'mem1'}}"));
+    g_assert_cmpstr(add_err, ==, "Bus 'pcie.0' does not support hotplugging");
+    del_err = test_qmp_error(vm.qts, qtest_qmp(vm.qts,
+        "{'execute': 'device_del', 'arguments': {'id': 'vmem0'}}"));
+    g_assert_cmpstr(del_err, ==, "Bus 'pcie.0' does not support hotplugging");
+    /* Nothing changed: still one memory device, still working. */
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 0, 1), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_vm_stop(&vm);
+}
+
 /* ---- creation errors (hotmem's messages) ---- */
 
 static void test_create_error(const char *device_opts, const char *backend,
@@ -768,6 +803,8 @@ int main(int argc, char **argv)
                    test_events_rate_limited);
     g_test_add_func("/virtio-mem/qmp/query-memory-devices",
                    test_query_memory_devices);
+    g_test_add_func("/virtio-mem/hotplug/root-bus-refuses-add-and-del",
+                    test_hotplug_on_root_bus_refused);
     g_test_add_func("/virtio-mem/create/errors-name-values",
                    test_create_errors);
     return g_test_run();
