@@ -338,6 +338,12 @@ static uint64_t object_props_uint_max(const char *type)
     return UINT64_MAX;
 }
 
+static int object_props_uint_bits(uint64_t max)
+{
+    return max == UINT8_MAX ? 8 : max == UINT16_MAX ? 16 :
+           max == UINT32_MAX ? 32 : 64;
+}
+
 static json_t *object_props_uint_get(Object *obj, const char *name,
                                      void *opaque, Error **errp)
 {
@@ -364,14 +370,16 @@ static bool object_props_uint_set(Object *obj, const char *name,
     ObjectUintProp *up = opaque;
     uint64_t v;
 
+    /* The reference's message for any non-integer, and for out of range */
     if (!json_is_integer(value)) {
-        object_props_type_error(errp, name, "integer");
+        error_setg(errp, "Parameter '%s' expects uint%d", name,
+                   object_props_uint_bits(up->max));
         return false;
     }
     v = (uint64_t)json_integer_value(value);
     if (up->max != UINT64_MAX && v > up->max) {
         error_setg(errp, "Parameter '%s' expects uint%d", name,
-                   up->max == UINT8_MAX ? 8 : up->max == UINT16_MAX ? 16 : 32);
+                   object_props_uint_bits(up->max));
         return false;
     }
     return up->set(obj, v, errp);

@@ -992,6 +992,7 @@ static void vl_start_monitors(VlConfig *cfg)
     machine_qmp_register();
     hostmem_qmp_register();
     memory_devices_register_commands();
+    qdev_monitor_register();
     for (i = 0; i < cfg->qmps->len; i++) {
         VlQmp *q = g_ptr_array_index(cfg->qmps, i);
 

@@ -374,6 +374,13 @@ bool qdev_unplug(DeviceState *dev, Error **errp)
     Object *handler = qdev_get_hotplug_handler(dev);
     HotplugHandlerClass *hc;
 
+    /* A bus without a hotplug controller cannot lose devices at run time
+     * either (pcie.0 on q35: use a pcie-root-port), as in the reference. */
+    if (dev->parent_bus && !dev->parent_bus->hotplug_handler) {
+        error_setg(errp, "Bus '%s' does not support hotplugging",
+                   dev->parent_bus->name);
+        return false;
+    }
     if (!dc->hotpluggable || !handler) {
         error_setg(errp, "Device '%s' does not support hotplugging",
                    object_get_typename(OBJECT(dev)));

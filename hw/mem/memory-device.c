@@ -5,6 +5,7 @@
  * include/hw/mem/memory-device.h.
  */
 #include "qemu/osdep.h"
+#include "qemu/units.h"
 #include "hw/mem/memory-device.h"
 
 static const TypeInfo memory_device_info = {
@@ -35,8 +36,8 @@ static bool memory_device_check_hint(uint64_t area_base, uint64_t area_size,
     size_t i;
 
     if (hint % align) {
-        error_setg(errp, "address must be aligned to 0x%" PRIx64 " bytes",
-                   align);
+        error_setg(errp, "address 0x%" PRIx64 " must be aligned to 0x%"
+                   PRIx64 " bytes (%s)", hint, align, size_str(align).s);
         return false;
     }
     if (__builtin_add_overflow(hint, size, &end) || hint < area_base ||

@@ -111,6 +111,7 @@ static void virtio_mem_pci_class_init(ObjectClass *klass, void *data)
     pcidc->class_id = 0x00ff;   /* class 0x00ff00: unclassified, other */
     vpc->realize = virtio_mem_pci_realize;
     vpc->default_nvectors = 2;
+    vpc->has_vectors_prop = true;
     mdc->get_addr = virtio_mem_pci_get_addr;
     mdc->set_addr = virtio_mem_pci_set_addr;
     mdc->get_plugged_size = virtio_mem_pci_get_plugged_size;

@@ -79,7 +79,12 @@ static bool virtio_mem_prealloc(VirtIOMEM *vmem, const VirtioMemRange *r)
                                        "prealloc-threads", NULL);
     if (!ram_block_prealloc_range(virtio_mem_rb(vmem), r->offset, r->size,
                                   threads ? threads : 1, &err)) {
-        warn_report("virtio-mem: %s", error_get_pretty(err));
+        /* The guest can retry at will: report once per device. */
+        if (!vmem->prealloc_warned) {
+            warn_report("virtio-mem: %s; plug requests are answered BUSY",
+                        error_get_pretty(err));
+            vmem->prealloc_warned = true;
+        }
         error_free(err);
         return false;
     }
@@ -846,7 +851,7 @@ type_init(virtio_mem_register_types)
 MemoryRegion *virtio_mem_get_memory_region(VirtIOMEM *vmem, Error **errp)
 {
     if (!vmem->memdev) {
-        error_setg(errp, "'%s' property must be set", VIRTIO_MEM_MEMDEV_PROP);
+        error_setg(errp, "'%s' property is not set", VIRTIO_MEM_MEMDEV_PROP);
         return NULL;
     }
     return virtio_mem_mr(vmem);

@@ -7,11 +7,10 @@
  * unplugging gives it back to the host.
  */
 #include "qemu/osdep.h"
+#include "qemu/units.h"
 #include "libqtest.h"
 #include "libqos/virtio-mem.h"
 
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
 #define DEMO_CHUNK (128 * MiB)
 #define DEMO_WRITTEN (1 * GiB)
 
@@ -102,7 +101,8 @@ int main(int argc, char **argv)
     demo_write_plugged(qts, m);
     demo_resize(qts, m, 4 * GiB, &map);
     info = qtest_hmp(qts, "info memory-devices");
-    printf("info memory-devices:\n%s", info);
+    /* HMP lines end in CR LF, as QEMU's */
+    printf("info memory-devices:\n%s", g_strdelimit(info, "\r", ' '));
     demo_resize(qts, m, 0, &map);
     printf("done: everything unplugged, memory given back to the host\n");
     qvirtio_mem_free(m);

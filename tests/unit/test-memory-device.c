@@ -77,7 +77,8 @@ static void test_md_hint_checks(void)
                                              2 * MiB, GiB, &hint, &addr,
                                              &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "address must be aligned to 0x200000 bytes");
+                    "address 0x140001000 must be aligned to 0x200000 bytes "
+                    "(2 MiB)");
     g_clear_pointer(&err, error_free);
 
     hint = AREA_BASE + GiB + GiB / 2;

@@ -600,8 +600,8 @@ static void test_qom_commands(void)
              "{\"return\": 4096}");
     test_cmd(c, "{\"execute\": \"qom-set\", \"arguments\": {\"path\": "
              "\"tq0\", \"property\": \"size\", \"value\": \"big\"}}",
-             "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Invalid "
-             "parameter type for 'size', expected: integer\"}}");
+             "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+             "\"Parameter 'size' expects uint64\"}}");
     test_cmd(c, "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
              "\"/nope\", \"property\": \"x\"}}",
              "{\"error\": {\"class\": \"DeviceNotFound\", \"desc\": \"Device "

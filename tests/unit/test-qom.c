@@ -243,7 +243,7 @@ static void test_qom_props_errors_leave_value(void)
     g_assert_true(object_property_set_uint(obj, "size", 8192, &error_abort));
     g_assert_false(object_property_set(obj, "size", str, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "Invalid parameter type for 'size', expected: integer");
+                    "Parameter 'size' expects uint64");
     g_clear_pointer(&err, error_free);
     g_assert_false(object_property_set_uint(obj, "size", 4097, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,

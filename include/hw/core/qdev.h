@@ -111,6 +111,9 @@ bool qdev_hotplug_allowed(void);
 Object *qdev_get_hotplug_handler(DeviceState *dev);
 void qdev_set_machine_hotplug_handler(Object *handler);
 
+/* Register QMP device_add / device_del (hw/core/qdev-monitor.c). */
+void qdev_monitor_register(void);
+
 /* GPIO lines. name NULL is the unnamed list. */
 void qdev_init_gpio_in_named(DeviceState *dev, qemu_irq_handler handler,
                              const char *name, int n);

@@ -46,7 +46,7 @@ typedef struct MemoryDeviceRange {
  * area_base + area_size), given the used ranges (sorted by addr).  With
  * hint (memaddr), check it: aligned to align, inside the area, no
  * overlap.  Without, first fit at align.  Messages as the reference:
- * "address must be aligned to 0x200000 bytes", "can't add memory device
+ * "address 0x140001000 must be aligned to 0x200000 bytes (2 MiB)", "can't add memory device
  * [0x..:0x..], usable range for memory devices [0x..:0x..]", "address
  * range conflicts with memory device id='dimm0'", "could not find position
  * in guest address space for memory device - memory fragmented due to

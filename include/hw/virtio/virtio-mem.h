@@ -56,6 +56,7 @@ struct VirtIOMEM {
     VirtioMemBlocks blocks;         /* valid once realized */
     VirtQueue *vq;
     RamDiscardManager rdm;
+    bool prealloc_warned;           /* a failed prealloc was reported */
     /* The proxy (virtio-mem-pci) whose id and path events carry. */
     Object *event_owner;
 };

@@ -191,6 +191,16 @@ uint8_t qvirtio_negotiate(QVirtioPCIDevice *vdev, uint64_t wanted)
     return qvirtio_get_status(vdev);
 }
 
+/* 64-bit common-config fields are written as two 32-bit halves, as the
+ * spec requires drivers to (virtio 1.2, 4.1.3.1). */
+static void qvirtio_common_write64(QVirtioPCIDevice *vdev, uint32_t offset,
+                                   uint64_t value)
+{
+    qtest_writel(vdev->qts, vdev->common + offset, (uint32_t)value);
+    qtest_writel(vdev->qts, vdev->common + offset + 4,
+                 (uint32_t)(value >> 32));
+}
+
 QVirtQueue *qvirtqueue_setup(QVirtioPCIDevice *vdev, uint16_t index)
 {
     QVirtQueue *vq = g_new0(QVirtQueue, 1);
@@ -208,9 +218,9 @@ QVirtQueue *qvirtqueue_setup(QVirtioPCIDevice *vdev, uint16_t index)
     qtest_memset(qts, vq->desc, 0, 16 * vq->size);
     qtest_memset(qts, vq->avail, 0, 6 + 2 * vq->size);
     qtest_memset(qts, vq->used, 0, 6 + 8 * vq->size);
-    qtest_writeq(qts, vdev->common + QVC_Q_DESC, vq->desc);
-    qtest_writeq(qts, vdev->common + QVC_Q_AVAIL, vq->avail);
-    qtest_writeq(qts, vdev->common + QVC_Q_USED, vq->used);
+    qvirtio_common_write64(vdev, QVC_Q_DESC, vq->desc);
+    qvirtio_common_write64(vdev, QVC_Q_AVAIL, vq->avail);
+    qvirtio_common_write64(vdev, QVC_Q_USED, vq->used);
     qtest_writew(qts, vdev->common + QVC_Q_ENABLE, 1);
     return vq;
 }

@@ -1,0 +1,74 @@
+/*
+ * virtio-mem resize throughput through the real protocol: plug and unplug
+ * 64 GiB of a 1 TiB device in 128 MiB requests, the project's driver as
+ * the guest over qtest, for hotmem and (when installed) QEMU 7.2.  The
+ * qtest round trips are the same for both, so the ratio compares the
+ * VMMs.  Prints "name value unit"; never fails on time.
+ */
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "libqtest.h"
+#include "libqos/virtio-mem.h"
+
+#define BENCH_REFERENCE "/usr/bin/qemu-system-x86_64"
+#define BENCH_CHUNK (128 * MiB)
+#define BENCH_TOTAL (64 * GiB)
+
+static double bench_resize_rate(QVirtioMem *m, uint16_t type)
+{
+    QVirtioMemConfig cfg;
+    uint16_t nb;
+    gint64 t0;
+    uint64_t n = BENCH_TOTAL / BENCH_CHUNK;
+
+    qvirtio_mem_read_config(m, &cfg);
+    nb = BENCH_CHUNK / cfg.block_size;
+    t0 = g_get_monotonic_time();
+    for (uint64_t i = 0; i < n; i++) {
+        uint16_t r = qvirtio_mem_request(m, type, cfg.addr + i * BENCH_CHUNK,
+                                         nb, NULL);
+
+        g_assert_cmpuint(r, ==, QVIRTIO_MEM_RESP_ACK);
+    }
+    return n / ((g_get_monotonic_time() - t0) / 1e6);
+}
+
+static bool bench_vmm(const char *name, double *plug, double *unplug)
+{
+    const char *args = "-m 1G,maxmem=1025G "
+        "-object memory-backend-ram,id=mem0,size=1T,reserve=off "
+        "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=64G";
+    QTestState *qts = qtest_init(args);
+    QVirtioMem *m = qvirtio_mem_init(qts);
+
+    g_assert_nonnull(m);
+    *plug = bench_resize_rate(m, QVIRTIO_MEM_REQ_PLUG);
+    *unplug = bench_resize_rate(m, QVIRTIO_MEM_REQ_UNPLUG);
+    printf("%s-plug-128m %.0f requests/s\n", name, *plug);
+    printf("%s-unplug-128m %.0f requests/s\n", name, *unplug);
+    qvirtio_mem_free(m);
+    qtest_quit(qts);
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    double hp, hu, qp, qu;
+
+    g_test_init(&argc, &argv, NULL);
+    printf("# 64 GiB of a 1 TiB device in 128 MiB requests, driver over "
+           "qtest\n");
+    bench_vmm("hotmem", &hp, &hu);
+    if (access(BENCH_REFERENCE, X_OK) != 0) {
+        printf("# reference QEMU not installed: no ratios\n");
+        return 0;
+    }
+    g_setenv("QTEST_QEMU_BINARY", BENCH_REFERENCE, true);
+    g_setenv("QTEST_REFERENCE", "1", true);
+    bench_vmm("qemu-7.2", &qp, &qu);
+    printf("virtio-mem-plug-ratio-hotmem-over-qemu %.2f x\n", hp / qp);
+    printf("virtio-mem-unplug-ratio-hotmem-over-qemu %.2f x\n", hu / qu);
+    printf("virtio-mem-resize-ratio-hotmem-over-qemu %.2f x (goal >= 1.2)\n",
+           (hp + hu) / (qp + qu));
+    return 0;
+}

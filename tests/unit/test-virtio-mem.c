@@ -1,0 +1,226 @@
+/*
+ * virtio-mem's effects in-process, where the qtest protocol cannot reach:
+ * a RamDiscardListener that refuses a populate (as VFIO may) turns the
+ * PLUG into BUSY with everything rolled back; replay of plugged runs to a
+ * late listener; preallocation on plug and its failure.  The listeners
+ * here are test listeners (VFIO hardware is not on this machine).
+ */
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/bitmap.h"
+#include "hw/virtio/virtio-mem-internal.h"
+#include "hw/virtio/virtio-mem-wire.h"
+#include "sysemu/hostmem.h"
+#include <sys/mman.h>
+
+#define TEST_BS (2 * MiB)
+
+typedef struct TestListener {
+    RamDiscardListener rdl;
+    unsigned long populated[BITS_TO_LONGS(512)];  /* per 2 MiB block */
+    bool refuse;
+    unsigned int nb_populate;
+    unsigned int nb_discard;
+} TestListener;
+
+static int test_listener_populate(RamDiscardListener *rdl,
+                                  MemoryRegionSection *s)
+{
+    TestListener *tl = container_of(rdl, TestListener, rdl);
+
+    tl->nb_populate++;
+    if (tl->refuse) {
+        return -ENOMEM;
+    }
+    bitmap_set(tl->populated, s->offset_within_region / TEST_BS,
+               s->size / TEST_BS);
+    return 0;
+}
+
+static void test_listener_discard(RamDiscardListener *rdl,
+                                  MemoryRegionSection *s)
+{
+    TestListener *tl = container_of(rdl, TestListener, rdl);
+
+    tl->nb_discard++;
+    bitmap_clear(tl->populated, s->offset_within_region / TEST_BS,
+                 s->size / TEST_BS);
+}
+
+static void test_listener_attach(TestListener *tl, VirtIOMEM *vmem)
+{
+    MemoryRegion *mr = virtio_mem_get_memory_region(vmem, &error_abort);
+    MemoryRegionSection s = {
+        .mr = mr, .size = memory_region_size(mr),
+    };
+
+    memset(tl->populated, 0, sizeof(tl->populated));
+    ram_discard_listener_init(&tl->rdl, test_listener_populate,
+                              test_listener_discard);
+    ram_discard_manager_register_listener(
+        memory_region_get_ram_discard_manager(mr), &tl->rdl, &s);
+}
+
+static void test_listener_detach(TestListener *tl, VirtIOMEM *vmem)
+{
+    MemoryRegion *mr = virtio_mem_get_memory_region(vmem, &error_abort);
+
+    ram_discard_manager_unregister_listener(
+        memory_region_get_ram_discard_manager(mr), &tl->rdl);
+}
+
+/* A realized virtio-mem (no transport) over a 1 GiB backend of type. */
+static VirtIOMEM *test_vmem_new(const char *backend_type, const char *id,
+                                bool prealloc)
+{
+    g_autoptr(json_t) props = json_pack("{s:s}", "size", "1G");
+    Object *backend;
+    Object *obj;
+    VirtIOMEM *vmem;
+
+    if (!strcmp(backend_type, TYPE_MEMORY_BACKEND_MEMFD)) {
+        /* unsealed, so that a test can shrink the file under the mapping */
+        json_object_set_new(props, "seal", json_string("off"));
+    }
+    backend = user_creatable_add(backend_type, id, props, true,
+                                 &error_abort);
+    obj = object_new(TYPE_VIRTIO_MEM);
+    vmem = VIRTIO_MEM(obj);
+
+    object_property_add_child(container_get(object_get_root(), "/machine"),
+                              id + 1, obj);
+    object_unref(obj);
+    object_property_set_link(obj, VIRTIO_MEM_MEMDEV_PROP, backend,
+                             &error_abort);
+    object_property_set_uint(obj, VIRTIO_MEM_REQUESTED_SIZE_PROP, GiB,
+                             &error_abort);
+    object_property_set_uint(obj, VIRTIO_MEM_ADDR_PROP, 4 * GiB,
+                             &error_abort);
+    object_property_set_bool(obj, VIRTIO_MEM_PREALLOC_PROP, prealloc,
+                             &error_abort);
+    g_assert_true(qdev_realize(DEVICE(obj), NULL, &error_abort));
+    return vmem;
+}
+
+static void test_vmem_free(VirtIOMEM *vmem, const char *id)
+{
+    qdev_unrealize(DEVICE(vmem));
+    object_unparent(OBJECT(vmem));
+    g_assert_true(user_creatable_del(id, &error_abort));
+}
+
+static void test_vmem_refusing_listener_is_busy(void)
+{
+    VirtIOMEM *vmem = test_vmem_new(TYPE_MEMORY_BACKEND_RAM, "m1", false);
+    TestListener ok = { 0 }, refusing = { 0 };
+
+    test_listener_attach(&ok, vmem);
+    test_listener_attach(&refusing, vmem);
+    refusing.refuse = true;
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 4, 8), ==,
+                     VIRTIO_MEM_RESP_BUSY);
+    /* Rolled back: the listener told first was told discard again. */
+    g_assert_cmpuint(ok.nb_populate, ==, 1);
+    g_assert_cmpuint(ok.nb_discard, ==, 1);
+    g_assert_true(bitmap_is_range_clear(ok.populated, 0, 512));
+    g_assert_cmpuint(object_property_get_uint(OBJECT(vmem), "size",
+                                              &error_abort), ==, 0);
+    refusing.refuse = false;
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 4, 8), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    g_assert_true(bitmap_is_range_set(ok.populated, 4, 8));
+    g_assert_true(bitmap_is_range_set(refusing.populated, 4, 8));
+    g_assert_cmpuint(virtio_mem_unplug_range(vmem, 6, 2), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    g_assert_true(bitmap_is_range_clear(ok.populated, 6, 2));
+    test_listener_detach(&ok, vmem);
+    test_listener_detach(&refusing, vmem);
+    test_vmem_free(vmem, "m1");
+}
+
+static void test_vmem_replay_to_late_listener(void)
+{
+    VirtIOMEM *vmem = test_vmem_new(TYPE_MEMORY_BACKEND_RAM, "m2", false);
+    TestListener late = { 0 };
+
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 0, 3), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 10, 5), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    test_listener_attach(&late, vmem);
+    g_assert_cmpuint(late.nb_populate, ==, 2);      /* one per run */
+    g_assert_true(bitmap_is_range_set(late.populated, 0, 3));
+    g_assert_true(bitmap_is_range_set(late.populated, 10, 5));
+    g_assert_cmpuint(bitmap_count_one(late.populated, 512), ==, 8);
+    /* UNPLUG_ALL tells the listener about every plugged run. */
+    g_assert_cmpuint(virtio_mem_unplug_all(vmem), ==, VIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(bitmap_count_one(late.populated, 512), ==, 0);
+    test_listener_detach(&late, vmem);
+    test_vmem_free(vmem, "m2");
+}
+
+static uint64_t test_resident_bytes(void *host, uint64_t size)
+{
+    size_t page = qemu_real_host_page_size();
+    g_autofree unsigned char *vec = g_malloc(size / page);
+    uint64_t n = 0;
+
+    g_assert_cmpint(mincore(host, size, vec), ==, 0);
+    for (uint64_t i = 0; i < size / page; i++) {
+        n += vec[i] & 1;
+    }
+    return n * page;
+}
+
+static void test_vmem_prealloc_on_plug(void)
+{
+    VirtIOMEM *vmem = test_vmem_new(TYPE_MEMORY_BACKEND_MEMFD, "m3", true);
+    MemoryRegion *mr = virtio_mem_get_memory_region(vmem, &error_abort);
+    uint8_t *host = memory_region_get_ram_ptr(mr);
+
+    g_assert_cmpuint(test_resident_bytes(host + 8 * TEST_BS, 4 * TEST_BS),
+                     ==, 0);
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 8, 4), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_resident_bytes(host + 8 * TEST_BS, 4 * TEST_BS),
+                     ==, 4 * TEST_BS);
+    g_assert_cmpuint(virtio_mem_unplug_range(vmem, 8, 4), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_resident_bytes(host + 8 * TEST_BS, 4 * TEST_BS),
+                     ==, 0);
+    test_vmem_free(vmem, "m3");
+}
+
+static void test_vmem_prealloc_failure_is_busy(void)
+{
+    VirtIOMEM *vmem = test_vmem_new(TYPE_MEMORY_BACKEND_MEMFD, "m4", true);
+    MemoryRegion *mr = virtio_mem_get_memory_region(vmem, &error_abort);
+    int fd = memory_region_get_fd(mr);
+
+    /* Shrink the file under the mapping: touching past the end faults,
+     * as a hugetlb pool running dry would. */
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, 16 * TEST_BS), ==, 0);
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 14, 4), ==,
+                     VIRTIO_MEM_RESP_BUSY);
+    g_assert_cmpuint(object_property_get_uint(OBJECT(vmem), "size",
+                                              &error_abort), ==, 0);
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 0, 4), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    g_assert_cmpint(ftruncate(fd, GiB), ==, 0);
+    test_vmem_free(vmem, "m4");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/virtio-mem/rdm/refusing-listener-is-busy-rolled-back",
+                    test_vmem_refusing_listener_is_busy);
+    g_test_add_func("/virtio-mem/rdm/replay-plugged-runs-to-late-listener",
+                    test_vmem_replay_to_late_listener);
+    g_test_add_func("/virtio-mem/prealloc/plug-populates",
+                    test_vmem_prealloc_on_plug);
+    g_test_add_func("/virtio-mem/prealloc/failure-is-busy-nothing-plugged",
+                    test_vmem_prealloc_failure_is_busy);
+    return g_test_run();
+}
