@@ -288,6 +288,16 @@ static void qtest_cmd_memset(QTestServer *s, char **words)
 
 /* ---- clock ---- */
 
+/*
+ * The virtual clock is manual only under the qtest accelerator (its init
+ * makes it so); with another accelerator the clock commands are unknown,
+ * as in QEMU, where they exist only when the qtest accelerator runs.
+ */
+static bool qtest_clock_is_ours(void)
+{
+    return qemu_clock_is_manual(QEMU_CLOCK_VIRTUAL);
+}
+
 static void qtest_cmd_clock_step(QTestServer *s, char **words)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
@@ -479,9 +489,9 @@ static void qtest_process_command(QTestServer *s, char **words)
         qtest_cmd_b64write(s, words);
     } else if (!strcmp(cmd, "memset")) {
         qtest_cmd_memset(s, words);
-    } else if (!strcmp(cmd, "clock_step")) {
+    } else if (!strcmp(cmd, "clock_step") && qtest_clock_is_ours()) {
         qtest_cmd_clock_step(s, words);
-    } else if (!strcmp(cmd, "clock_set")) {
+    } else if (!strcmp(cmd, "clock_set") && qtest_clock_is_ours()) {
         qtest_cmd_clock_set(s, words);
     } else if (!strcmp(cmd, "irq_intercept_in")) {
         qtest_cmd_irq_intercept(s, words, true);
@@ -600,7 +610,6 @@ bool qtest_server_init(const char *chrdev, const char *log, Error **errp)
     s->start_us = g_get_monotonic_time();
     s->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                              qtest_read_ready, s);
-    qemu_clock_set_manual(QEMU_CLOCK_VIRTUAL, true);
     if (s->log) {
         fprintf(s->log, "[I 0.000000] OPENED\n");
     }

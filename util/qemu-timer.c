@@ -1,8 +1,9 @@
 /*
- * Clocks and timers (include/qemu/timer.h).  Automatic clocks arm one GLib
- * timeout source per pending timer; manual clocks (qtest's virtual clock)
- * keep their timers in a list ordered by expiry and fire them from
- * qemu_clock_advance().
+ * Clocks and timers (include/qemu/timer.h).  Every clock keeps its pending
+ * timers in a list ordered by expiry.  Automatic clocks also arm one GLib
+ * timeout source per pending timer; manual clocks (the virtual clock under
+ * the qtest accelerator) fire theirs only from qemu_clock_advance().
+ * Switching a clock's mode moves its pending timers along.
  */
 #include "qemu/osdep.h"
 #include "qemu/timer.h"
@@ -20,7 +21,7 @@ struct QEMUTimer {
 typedef struct QEMUClock {
     bool manual;
     int64_t manual_ns;      /* value of a manual clock */
-    GList *manual_timers;   /* QEMUTimer *, by expire_ns */
+    GList *timers;          /* pending QEMUTimer *, by expire_ns */
 } QEMUClock;
 
 static QEMUClock qemu_clocks[QEMU_CLOCK_MAX];
@@ -63,6 +64,8 @@ static gboolean timer_fire_auto(gpointer opaque)
 
     t->source_id = 0;
     t->pending = false;
+    qemu_clocks[t->type].timers = g_list_remove(qemu_clocks[t->type].timers,
+                                                t);
     t->cb(t->opaque);
     return G_SOURCE_REMOVE;
 }
@@ -83,27 +86,31 @@ void timer_del(QEMUTimer *t)
         g_source_remove(t->source_id);
         t->source_id = 0;
     }
-    qemu_clocks[t->type].manual_timers =
-        g_list_remove(qemu_clocks[t->type].manual_timers, t);
+    qemu_clocks[t->type].timers =
+        g_list_remove(qemu_clocks[t->type].timers, t);
     t->pending = false;
+}
+
+static void timer_arm_source(QEMUTimer *t)
+{
+    int64_t delay_ns = MAX(t->expire_ns - qemu_clock_get_ns(t->type), 0);
+
+    t->source_id = g_timeout_add((delay_ns + SCALE_MS - 1) / SCALE_MS,
+                                 timer_fire_auto, t);
 }
 
 void timer_mod(QEMUTimer *t, int64_t expire_time)
 {
     QEMUClock *clock = &qemu_clocks[t->type];
-    int64_t delay_ns;
 
     timer_del(t);
     t->expire_ns = expire_time * t->scale;
     t->pending = true;
-    if (clock->manual) {
-        clock->manual_timers = g_list_insert_sorted(clock->manual_timers, t,
-                                                    timer_compare_expiry);
-        return;
+    clock->timers = g_list_insert_sorted(clock->timers, t,
+                                         timer_compare_expiry);
+    if (!clock->manual) {
+        timer_arm_source(t);
     }
-    delay_ns = MAX(t->expire_ns - qemu_clock_get_ns(t->type), 0);
-    t->source_id = g_timeout_add((delay_ns + SCALE_MS - 1) / SCALE_MS,
-                                 timer_fire_auto, t);
 }
 
 void timer_free(QEMUTimer *t)
@@ -119,10 +126,29 @@ bool timer_pending(const QEMUTimer *t)
     return t->pending;
 }
 
+/*
+ * A manual clock starts at 0 as QEMU's qtest clock does; pending timers
+ * keep their expiry times and change who fires them.
+ */
 void qemu_clock_set_manual(QEMUClockType type, bool manual)
 {
-    qemu_clocks[type].manual_ns = manual ? 0 : qemu_clocks[type].manual_ns;
-    qemu_clocks[type].manual = manual;
+    QEMUClock *clock = &qemu_clocks[type];
+
+    if (clock->manual == manual) {
+        return;
+    }
+    clock->manual_ns = 0;
+    clock->manual = manual;
+    for (GList *l = clock->timers; l; l = l->next) {
+        QEMUTimer *t = l->data;
+
+        if (manual && t->source_id) {
+            g_source_remove(t->source_id);
+            t->source_id = 0;
+        } else if (!manual) {
+            timer_arm_source(t);
+        }
+    }
 }
 
 bool qemu_clock_is_manual(QEMUClockType type)
@@ -135,10 +161,10 @@ int64_t qemu_clock_deadline_ns(QEMUClockType type)
     QEMUClock *clock = &qemu_clocks[type];
     QEMUTimer *first;
 
-    if (!clock->manual || !clock->manual_timers) {
+    if (!clock->manual || !clock->timers) {
         return -1;
     }
-    first = clock->manual_timers->data;
+    first = clock->timers->data;
     return MAX(first->expire_ns - clock->manual_ns, 0);
 }
 
@@ -147,14 +173,14 @@ int64_t qemu_clock_advance(QEMUClockType type, int64_t target_ns)
     QEMUClock *clock = &qemu_clocks[type];
 
     assert(clock->manual);
-    while (clock->manual_timers) {
-        QEMUTimer *t = clock->manual_timers->data;
+    while (clock->timers) {
+        QEMUTimer *t = clock->timers->data;
 
         if (t->expire_ns > target_ns) {
             break;
         }
-        clock->manual_timers = g_list_delete_link(clock->manual_timers,
-                                                  clock->manual_timers);
+        clock->timers = g_list_delete_link(clock->timers,
+                                                  clock->timers);
         t->pending = false;
         clock->manual_ns = MAX(clock->manual_ns, t->expire_ns);
         /* The callback may re-arm this or other timers. */

@@ -5,6 +5,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
+#include "qemu/timer.h"
 #include "sysemu/accel.h"
 
 /* What a current x86 KVM reports for KVM_CAP_NR_MEMSLOTS. */
@@ -46,6 +47,8 @@ static bool qtest_accel_init(json_t *props, Error **errp)
             return false;
         }
     }
+    /* No vCPUs: guest time moves only on qtest clock_step / clock_set. */
+    qemu_clock_set_manual(QEMU_CLOCK_VIRTUAL, true);
     return true;
 }
 

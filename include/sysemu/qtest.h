@@ -11,8 +11,12 @@
 
 /*
  * Connect to chrdev ("unix:PATH"; PATH alone is accepted too) and serve
- * it; log every command and answer to log ("/dev/null", a file, or NULL
- * for none).  Makes the virtual clock manual.
+ * it; log every command and answer to log (a file; "none": no log; NULL:
+ * stderr, as QEMU without -qtest-log).  Fails (errp) when the log cannot
+ * be opened or nobody listens at PATH.  The VMM exits when the test
+ * closes the socket.  clock_step/clock_set work when the virtual clock is manual,
+ * i.e. under the qtest accelerator (accel/qtest/qtest.c makes it so);
+ * otherwise they are unknown commands, as in QEMU.
  */
 bool qtest_server_init(const char *chrdev, const char *log, Error **errp);
 /* Was the VM started with -qtest? */
