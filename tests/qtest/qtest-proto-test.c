@@ -217,6 +217,33 @@ static void test_malformed_numbers_are_errors(void)
     qtest_quit(s);
 }
 
+/* -qtest-log FILE: "[R +S.UUUUUU] command" and "[S +S.UUUUUU] answer". */
+static void test_log_lines(void)
+{
+    g_autofree char *path = g_strdup_printf("%s/qtest-log-%d.txt",
+                                            g_get_tmp_dir(), (int)getpid());
+    g_autofree char *args = g_strdup_printf("-qtest-log %s", path);
+    g_autofree char *text = NULL;
+    g_autoptr(GRegex) recv = g_regex_new("^\\[R \\+[0-9]+\\.[0-9]{6}\\] "
+                                         "readb 0x100000$",
+                                         G_REGEX_MULTILINE, 0, NULL);
+    g_autoptr(GRegex) sent = g_regex_new("^\\[S \\+[0-9]+\\.[0-9]{6}\\] "
+                                         "OK 0x0000000000000000$",
+                                         G_REGEX_MULTILINE, 0, NULL);
+    QTestState *s = qtest_init(args);
+
+    qtest_readb(s, TEST_RAM);
+    qtest_quit(s);
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    unlink(path);
+    if (!g_regex_match(recv, text, 0, NULL) ||
+        !g_regex_match(sent, text, 0, NULL)) {
+        g_test_message("log: %s", text);
+    }
+    g_assert_true(g_regex_match(recv, text, 0, NULL));
+    g_assert_true(g_regex_match(sent, text, 0, NULL));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -241,5 +268,7 @@ int main(int argc, char **argv)
                     test_set_irq_reply_order);
     g_test_add_func("/qtest-proto/malformed/numbers-are-errors",
                     test_malformed_numbers_are_errors);
+    g_test_add_func("/qtest-proto/log/received-and-sent-lines",
+                    test_log_lines);
     return g_test_run();
 }
