@@ -316,7 +316,8 @@ void qtest_quit(QTestState *s)
 
 /* ---- command-line probes ---- */
 
-static void qtest_drain_pipe(int fd, GString *into)
+/* Append what one read() gives; true when it gave something. */
+static bool qtest_drain_pipe(int fd, GString *into)
 {
     char buf[4096];
     ssize_t n = read(fd, buf, sizeof(buf));
@@ -324,6 +325,39 @@ static void qtest_drain_pipe(int fd, GString *into)
     if (n > 0) {
         g_string_append_len(into, buf, n);
     }
+    return n > 0;
+}
+
+/* Collect both pipes until pid exits; fails the test after the timeout. */
+static int qtest_collect_child(GPid pid, int out_fd, int err_fd,
+                               GString *out_text, GString *err_text)
+{
+    gint64 deadline = qtest_deadline();
+    int wstatus = 0;
+
+    while (waitpid(pid, &wstatus, WNOHANG) != pid) {
+        struct pollfd pfd[2] = { { out_fd, POLLIN, 0 },
+                                 { err_fd, POLLIN, 0 } };
+
+        if (g_get_monotonic_time() > deadline) {
+            kill(pid, SIGKILL);
+            g_error("%s still running after %d s", qtest_binary(),
+                    QTEST_TIMEOUT_S);
+        }
+        if (poll(pfd, 2, 10) > 0) {
+            qtest_drain_pipe(out_fd, out_text);
+            qtest_drain_pipe(err_fd, err_text);
+        }
+    }
+    /* What is left in the pipes; the writer is gone, reads end at EOF. */
+    fcntl(out_fd, F_SETFL, O_NONBLOCK);
+    fcntl(err_fd, F_SETFL, O_NONBLOCK);
+    while (qtest_drain_pipe(out_fd, out_text) ||
+           qtest_drain_pipe(err_fd, err_text)) {
+        continue;
+    }
+    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
+                              : 128 + WTERMSIG(wstatus);
 }
 
 char *qtest_probe_cli_full(const char *args, int *status, char **out)
@@ -333,38 +367,17 @@ char *qtest_probe_cli_full(const char *args, int *status, char **out)
     char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmdline, NULL };
     GString *err_text = g_string_new("");
     GString *out_text = g_string_new("");
-    gint64 deadline = qtest_deadline();
-    int out_fd, err_fd, wstatus = 0;
+    int out_fd, err_fd;
     GPid pid;
 
     g_assert_true(g_spawn_async_with_pipes(NULL, argv, NULL,
                                            G_SPAWN_DO_NOT_REAP_CHILD, NULL,
                                            NULL, &pid, NULL, &out_fd,
                                            &err_fd, NULL));
-    while (waitpid(pid, &wstatus, WNOHANG) != pid) {
-        struct pollfd pfd[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
-
-        if (g_get_monotonic_time() > deadline) {
-            kill(pid, SIGKILL);
-            g_error("'%s' still running after %d s", cmdline,
-                    QTEST_TIMEOUT_S);
-        }
-        if (poll(pfd, 2, 10) > 0) {
-            qtest_drain_pipe(out_fd, out_text);
-            qtest_drain_pipe(err_fd, err_text);
-        }
-    }
-    /* The pipes may hold the last output; the writer is gone. */
-    fcntl(out_fd, F_SETFL, O_NONBLOCK);
-    fcntl(err_fd, F_SETFL, O_NONBLOCK);
-    for (int i = 0; i < 64; i++) {
-        qtest_drain_pipe(out_fd, out_text);
-        qtest_drain_pipe(err_fd, err_text);
-    }
+    *status = qtest_collect_child(pid, out_fd, err_fd, out_text, err_text);
     close(out_fd);
     close(err_fd);
-    *status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
-                                 : 128 + WTERMSIG(wstatus);
+    g_spawn_close_pid(pid);
     if (out) {
         *out = g_string_free(out_text, FALSE);
     } else {
