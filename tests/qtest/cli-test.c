@@ -205,6 +205,56 @@ static void cli_test_machine_help(void)
     g_assert_nonnull(strstr(out, "\npc-q35-7.2           Standard PC (Q35 + ICH9, 2009)"));
 }
 
+/* Help listings share these lines with QEMU 7.2's. */
+static void cli_test_help_contains(const char *args, const char *prefix,
+                                   const char *const *lines)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int i;
+
+    g_assert_cmpint(cli_run(args, false, &out, &err), ==, 0);
+    g_assert_true(g_str_has_prefix(out, prefix));
+    for (i = 0; lines[i]; i++) {
+        if (!strstr(out, lines[i])) {
+            g_test_message("missing \"%s\" in:\n%s", lines[i], out);
+        }
+        g_assert_nonnull(strstr(out, lines[i]));
+    }
+}
+
+static void cli_test_object_help(void)
+{
+    static const char *const lines[] = {
+        "\n  memory-backend-file\n", "\n  memory-backend-memfd\n",
+        "\n  memory-backend-ram\n", NULL
+    };
+
+    cli_test_help_contains("-object help", "List of user creatable objects:\n",
+                           lines);
+}
+
+static void cli_test_device_help(void)
+{
+    static const char *const lines[] = {
+        "name \"virtio-mem-pci\", bus PCI", NULL
+    };
+
+    cli_test_help_contains("-device help", "Controller/Bridge/Hub devices:\n",
+                           lines);
+}
+
+static void cli_test_device_props_help(void)
+{
+    static const char *const lines[] = {
+        "\n  block-size=<size>\n", "\n  memdev=<link<memory-backend>>\n",
+        "\n  requested-size=<size>\n", NULL
+    };
+
+    cli_test_help_contains("-device virtio-mem-pci,help",
+                           "virtio-mem-pci options:\n", lines);
+}
+
 static void cli_test_accel_kvm_missing(void)
 {
     g_autofree char *out = NULL;
@@ -301,6 +351,12 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/version/prints-qemu-and-hotmem-versions",
                     cli_test_version);
     g_test_add_func("/cli/machine/help-lists-q35", cli_test_machine_help);
+    g_test_add_func("/cli/object/help-lists-memory-backends",
+                    cli_test_object_help);
+    g_test_add_func("/cli/device/help-lists-virtio-mem-pci",
+                    cli_test_device_help);
+    g_test_add_func("/cli/device/driver-help-lists-properties",
+                    cli_test_device_props_help);
     g_test_add_func("/cli/accel/kvm-without-dev-kvm-is-error",
                     cli_test_accel_kvm_missing);
     g_test_add_func("/cli/signal/sigterm-exits-cleanly", cli_test_sigterm);
