@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
+#include "sysemu/qtest.h"
 #include "monitor/monitor.h"
 #include "hw/core/qdev.h"
 #include "softmmu/trace.h"
@@ -170,6 +171,9 @@ static void runstate_report_signal(int signal, pid_t pid)
     g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", (int)pid);
     g_autofree char *cmd = NULL;
 
+    if (qtest_enabled()) {
+        return;     /* as QEMU: silent when a qtest driver is attached */
+    }
     if (pid <= 0) {
         error_report("terminating on signal %d", signal);
         return;

@@ -78,7 +78,10 @@ void vl_help_print_objects(void)
 
     printf("List of user creatable objects:\n");
     for (el = list; el; el = el->next) {
-        if (!object_class_dynamic_cast(el->data, TYPE_INTERFACE)) {
+        /* Skip the interface type itself: a cast to "interface" returns
+         * the class only for interface types (an implementer gets its
+         * InterfaceClass). */
+        if (object_class_dynamic_cast(el->data, TYPE_INTERFACE) != el->data) {
             printf("  %s\n", object_class_get_name(el->data));
         }
     }

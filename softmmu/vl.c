@@ -439,16 +439,17 @@ static bool vl_opt_qmp_flag(VlQmp *q, const char *item, Error **errp)
         q->wait = false;
         return true;
     }
+    if (strcmp(key, "server") && strcmp(key, "wait")) {
+        error_setg(errp, "Invalid parameter '%s'", key);
+        return false;
+    }
     if (eq && !vl_parse_on_off(key, eq + 1, &value, errp)) {
         return false;
     }
     if (!strcmp(key, "server")) {
         q->server = value;
-    } else if (!strcmp(key, "wait")) {
-        q->wait = value;
     } else {
-        error_setg(errp, "Invalid parameter '%s'", key);
-        return false;
+        q->wait = value;
     }
     return true;
 }
