@@ -35,7 +35,8 @@ static double bench_resize_rate(QVirtioMem *m, uint16_t type)
 
 static bool bench_vmm(const char *name, double *plug, double *unplug)
 {
-    const char *args = "-m 1G,maxmem=1025G "
+    /* phys-bits=42: QEMU's default of 40 cannot address 1 TiB more */
+    const char *args = "-cpu qemu64,phys-bits=42 -m 1G,maxmem=1025G "
         "-object memory-backend-ram,id=mem0,size=1T,reserve=off "
         "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=64G";
     QTestState *qts = qtest_init(args);
