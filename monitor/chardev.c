@@ -107,7 +107,7 @@ out_close:
     return -1;
 }
 
-static int chardev_unix_connect(const char *path, Error **errp)
+int chardev_unix_connect(const char *path, Error **errp)
 {
     struct sockaddr_un addr;
     int fd;

@@ -10,6 +10,7 @@
 #include "qemu/units.h"
 #include "qemu/timer.h"
 #include "sysemu/qtest.h"
+#include "chardev/char.h"
 #include "exec/memory.h"
 #include "hw/core/qdev.h"
 #include <sys/socket.h>
@@ -553,29 +554,6 @@ static gboolean qtest_read_ready(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
-static int qtest_connect_unix(const char *path, Error **errp)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        error_setg(errp, "qtest socket path '%s' is too long", path);
-        return -1;
-    }
-    strcpy(addr.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "qtest: cannot create socket");
-        return -1;
-    }
-    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        error_setg_errno(errp, errno, "Failed to connect to '%s'", path);
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 bool qtest_server_init(const char *chrdev, const char *log, Error **errp)
 {
     const char *path = g_str_has_prefix(chrdev, "unix:") ? chrdev + 5
@@ -600,7 +578,7 @@ bool qtest_server_init(const char *chrdev, const char *log, Error **errp)
         error_setg_errno(errp, errno, "qtest: cannot open log '%s'", log);
         return false;
     }
-    fd = qtest_connect_unix(sock_path, errp);
+    fd = chardev_unix_connect(sock_path, errp);
     if (fd < 0) {
         if (log_fp && log_fp != stderr) {
             fclose(log_fp);

@@ -50,4 +50,11 @@ bool chardev_claim_frontend(Chardev *chr, Error **errp);
 /* Close every chardev and unlink the socket files servers created. */
 void chardev_cleanup(void);
 
+/*
+ * Connect a stream socket to the unix socket at path (client side, as
+ * -qtest unix:PATH does).  Returns the fd (close-on-exec) or -1 with errp
+ * ("Failed to connect to 'PATH': ...").
+ */
+int chardev_unix_connect(const char *path, Error **errp);
+
 #endif /* CHARDEV_CHAR_H */
