@@ -17,6 +17,7 @@
 #include "sysemu/hostmem.h"
 #include "hw/mem/memory-device.h"
 #include "sysemu/os.h"
+#include "sysemu/numa.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
 #include "hw/boards.h"
@@ -523,6 +524,13 @@ static bool vl_opt_qtest_log(VlConfig *cfg, const char *arg, Error **errp)
     return true;
 }
 
+static bool vl_opt_numa(VlConfig *cfg, const char *arg, Error **errp)
+{
+    g_autoptr(json_t) opts = keyval_parse(arg, "type", NULL, errp);
+
+    return opts && numa_add_opts(opts, errp);
+}
+
 static bool vl_opt_display(VlConfig *cfg, const char *arg, Error **errp)
 {
     json_t *opts = keyval_parse(arg, "type", NULL, errp);
@@ -655,6 +663,7 @@ static const VlOption vl_options[] = {
     { "mon", true, vl_opt_mon },
     { "qtest", true, vl_opt_qtest },
     { "qtest-log", true, vl_opt_qtest_log },
+    { "numa", true, vl_opt_numa },
     { "display", true, vl_opt_display },
     { "nographic", false, vl_opt_ignored },
     { "nodefaults", false, vl_opt_ignored },
@@ -1082,7 +1091,8 @@ static void vl_build(VlConfig *cfg)
     }
     vl_create_objects(cfg);
     vl_start_monitors(cfg);
-    if (!machine_run_init(ms, &err)) {
+    if (!numa_complete(ms->ram_size, &err) ||
+        !machine_run_init(ms, &err)) {
         vl_fail(NULL, err);
     }
     trace_vl_machine_init_done(MACHINE_GET_CLASS(ms)->name, ms->ram_size,

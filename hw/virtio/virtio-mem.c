@@ -14,6 +14,7 @@
 #include "hw/mem/memory-device.h"
 #include "sysemu/hostmem.h"
 #include "sysemu/runstate.h"
+#include "sysemu/numa.h"
 
 #define VIRTIO_MEM_THP_SIZE_PATH \
     "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
@@ -423,6 +424,12 @@ static bool virtio_mem_check_sizes(VirtIOMEM *vmem, uint64_t bs,
 
 static bool virtio_mem_check_options(VirtIOMEM *vmem, Error **errp)
 {
+    if (vmem->node >= numa_nb_nodes()) {
+        error_setg(errp, "'%s' property has value '%" PRIu32 "', which "
+                   "exceeds the number of numa nodes: %u",
+                   VIRTIO_MEM_NODE_PROP, vmem->node, numa_nb_nodes());
+        return false;
+    }
     if (vmem->unplugged_inaccessible == ON_OFF_AUTO_AUTO) {
         /* x86 machines of this interface level: on, as the reference */
         vmem->unplugged_inaccessible = ON_OFF_AUTO_ON;

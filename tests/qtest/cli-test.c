@@ -7,6 +7,38 @@
 #include "qemu/osdep.h"
 #include "libqtest.h"
 
+/* One -numa error: exit 1 and exactly this line on stderr. */
+static void test_numa_error(const char *numa_args, const char *expect)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-machine q35,accel=%s -display none -nodefaults -S -m 1G %s",
+        qtest_is_reference() ? "tcg" : "qtest", numa_args);
+    int status = 0;
+    g_autofree char *err = qtest_probe_cli(args, &status);
+
+    g_assert_cmpint(status, ==, 1);
+    g_assert_cmpstr(err, ==, expect);
+}
+
+static void test_numa_errors(void)
+{
+    test_numa_error("-numa foo", "qemu-system-x86_64: -numa foo: Parameter "
+                    "'type' does not accept value 'foo'\n");
+    test_numa_error("-numa node,bogus=1", "qemu-system-x86_64: -numa "
+                    "node,bogus=1: Invalid parameter 'bogus'\n");
+    test_numa_error("-numa node,nodeid=1 -numa node,nodeid=1",
+                    "qemu-system-x86_64: -numa node,nodeid=1: Duplicate "
+                    "NUMA nodeid: 1\n");
+    test_numa_error("-numa node,nodeid=200", "qemu-system-x86_64: -numa "
+                    "node,nodeid=200: Max number of NUMA nodes reached: "
+                    "200\n");
+    test_numa_error("-numa node,mem=1G", "qemu-system-x86_64: -numa "
+                    "node,mem=1G: Parameter -numa node,mem is not supported "
+                    "by this machine type\nUse -numa node,memdev instead\n");
+    test_numa_error("-numa node", "qemu-system-x86_64: total memory for "
+                    "NUMA nodes (0x0) should equal RAM size (0x40000000)\n");
+}
+
 static void test_unknown_option(void)
 {
     int status = 0;
@@ -75,6 +107,7 @@ static void test_version(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/cli/numa/errors-as-reference", test_numa_errors);
     g_test_add_func("/cli/unknown-option/exit-1-names-it",
                     test_unknown_option);
     g_test_add_func("/cli/memory/bad-size-exit-1", test_bad_memory_size);

@@ -663,6 +663,35 @@ static void test_query_memory_devices(void)
     test_vm_stop(&vm);
 }
 
+/* ---- NUMA node ---- */
+
+static void test_node_checked_against_numa(void)
+{
+    TestVM vm;
+    int status = 0;
+    g_autofree char *err = NULL;
+    g_autofree char *args = g_strdup_printf(
+        "%s -display none -nodefaults -m 1G,maxmem=5G "
+        "-object memory-backend-ram,id=mem0,size=4G "
+        "-device virtio-mem-pci,memdev=mem0,node=1",
+        qtest_is_reference() ? "-machine q35,accel=tcg -S"
+                             : "-machine q35,accel=qtest -S");
+
+    /* Without -numa the machine is one node. (QEMU 7.2 says
+     * "exceedsthe"; the prefix is common.) */
+    err = qtest_probe_cli(args, &status);
+    g_assert_cmpint(status, ==, 1);
+    g_assert_nonnull(strstr(err, "'node' property has value '1', which "
+                                 "exceeds"));
+    /* With two nodes, node 1 is valid and reaches the guest's config. */
+    test_vm_start(&vm, "5G", "4G", "1G",
+                  ",node=1 -object memory-backend-ram,id=n0,size=512M "
+                  "-object memory-backend-ram,id=n1,size=512M "
+                  "-numa node,memdev=n0 -numa node,memdev=n1");
+    g_assert_cmpuint(vm.cfg.node_id, ==, 1);
+    test_vm_stop(&vm);
+}
+
 /* ---- device_add / device_del ---- */
 
 static char *test_qmp_error(QTestState *qts, json_t *r)
@@ -803,6 +832,8 @@ int main(int argc, char **argv)
                    test_events_rate_limited);
     g_test_add_func("/virtio-mem/qmp/query-memory-devices",
                    test_query_memory_devices);
+    g_test_add_func("/virtio-mem/node/checked-against-numa-nodes",
+                    test_node_checked_against_numa);
     g_test_add_func("/virtio-mem/hotplug/root-bus-refuses-add-and-del",
                     test_hotplug_on_root_bus_refused);
     g_test_add_func("/virtio-mem/create/errors-name-values",
