@@ -70,10 +70,29 @@ static void test_last_page_buffer(void)
     qtest_quit(s);
 }
 
+/* info mtree shows q35's RAM split as QEMU does for -m 4G. */
+static void test_mtree_ram_aliases(void)
+{
+    QTestState *s = test_start();
+    g_autofree char *out = qtest_hmp(s, "info mtree");
+
+    g_assert_nonnull(strstr(out, "\r\n    0000000000000000-000000007fffffff "
+                            "(prio 0, ram): alias ram-below-4g @pc.ram "
+                            "0000000000000000-000000007fffffff\r\n"));
+    g_assert_nonnull(strstr(out, "\r\n    0000000100000000-000000017fffffff "
+                            "(prio 0, ram): alias ram-above-4g @pc.ram "
+                            "0000000080000000-00000000ffffffff\r\n"));
+    g_assert_nonnull(strstr(out, "memory-region: pc.ram\r\n"
+                            "  0000000000000000-00000000ffffffff "
+                            "(prio 0, ram): pc.ram\r\n"));
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/ram/below-4g/keeps-data", test_below_4g_keeps_data);
+    g_test_add_func("/ram/mtree/q35-4g-aliases", test_mtree_ram_aliases);
     g_test_add_func("/ram/above-4g/keeps-data", test_above_4g_keeps_data);
     g_test_add_func("/ram/unassigned/write-dropped-reads-zero",
                     test_unassigned_drops_writes);
