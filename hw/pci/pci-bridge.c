@@ -237,7 +237,7 @@ static uint64_t pci_bridge_get_chassis_nr(Object *obj, Error **errp)
 static bool pci_bridge_set_chassis_nr(Object *obj, uint64_t value,
                                       Error **errp)
 {
-    if (!pci_prop_check_unrealized(DEVICE(obj), PCI_BRIDGE_CHASSIS_NR_PROP,
+    if (!qdev_prop_check_unrealized(DEVICE(obj), PCI_BRIDGE_CHASSIS_NR_PROP,
                                    errp)) {
         return false;
     }

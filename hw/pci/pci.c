@@ -34,24 +34,6 @@ PCIBus *pci_get_bus(const PCIDevice *dev)
     return bus ? PCI_BUS(bus) : NULL;
 }
 
-bool pci_prop_check_unrealized(DeviceState *dev, const char *name,
-                               Error **errp)
-{
-    if (!dev->realized) {
-        return true;
-    }
-    if (dev->id) {
-        error_setg(errp, "Attempt to set property '%s' on device '%s' "
-                   "(type '%s') after it was realized", name, dev->id,
-                   object_get_typename(OBJECT(dev)));
-    } else {
-        error_setg(errp, "Attempt to set property '%s' on anonymous device "
-                   "(type '%s') after it was realized", name,
-                   object_get_typename(OBJECT(dev)));
-    }
-    return false;
-}
-
 void pci_config_set_vendor_id(uint8_t *config, uint16_t val)
 {
     pci_set_word(config + PCI_VENDOR_ID, val);
@@ -116,7 +98,7 @@ static bool pci_devfn_set(Object *obj, const char *name, json_t *value,
     PCIDevice *dev = PCI_DEVICE(obj);
     json_int_t devfn;
 
-    if (!pci_prop_check_unrealized(DEVICE(obj), name, errp)) {
+    if (!qdev_prop_check_unrealized(DEVICE(obj), name, errp)) {
         return false;
     }
     if (json_is_string(value)) {
@@ -150,7 +132,7 @@ static bool pci_multifunction_get(Object *obj, Error **errp)
 
 static bool pci_multifunction_set(Object *obj, bool value, Error **errp)
 {
-    if (!pci_prop_check_unrealized(DEVICE(obj),
+    if (!qdev_prop_check_unrealized(DEVICE(obj),
                                    PCI_DEVICE_MULTIFUNCTION_PROP, errp)) {
         return false;
     }

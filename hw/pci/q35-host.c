@@ -112,7 +112,7 @@ static uint64_t q35_host_get_pci_hole64_size(Object *obj, Error **errp)
 static bool q35_host_set_pci_hole64_size(Object *obj, uint64_t v,
                                          Error **errp)
 {
-    if (!pci_prop_check_unrealized(DEVICE(obj),
+    if (!qdev_prop_check_unrealized(DEVICE(obj),
                                    Q35_HOST_PCI_HOLE64_SIZE_PROP, errp)) {
         return false;
     }
@@ -127,7 +127,7 @@ static uint64_t q35_host_get_below_4g(Object *obj, Error **errp)
 
 static bool q35_host_set_below_4g(Object *obj, uint64_t v, Error **errp)
 {
-    if (!pci_prop_check_unrealized(DEVICE(obj),
+    if (!qdev_prop_check_unrealized(DEVICE(obj),
                                    Q35_HOST_BELOW_4G_MEM_SIZE_PROP, errp)) {
         return false;
     }
@@ -142,7 +142,7 @@ static uint64_t q35_host_get_above_4g(Object *obj, Error **errp)
 
 static bool q35_host_set_above_4g(Object *obj, uint64_t v, Error **errp)
 {
-    if (!pci_prop_check_unrealized(DEVICE(obj),
+    if (!qdev_prop_check_unrealized(DEVICE(obj),
                                    Q35_HOST_ABOVE_4G_MEM_SIZE_PROP, errp)) {
         return false;
     }

@@ -585,17 +585,6 @@ static int virtio_mem_validate_features(VirtIODevice *vdev)
 
 /* ---- properties ---- */
 
-static bool virtio_mem_refuse_after_realize(VirtIOMEM *vmem,
-                                            const char *name, Error **errp)
-{
-    if (virtio_mem_is_realized(vmem)) {
-        error_setg(errp, "'%s' cannot be changed after the device is "
-                   "realized", name);
-        return false;
-    }
-    return true;
-}
-
 static uint64_t virtio_mem_get_requested_size(Object *obj, Error **errp)
 {
     VirtIOMEM *vmem = VIRTIO_MEM(obj);
@@ -671,98 +660,11 @@ static bool virtio_mem_set_block_size_prop(Object *obj, uint64_t value,
 {
     VirtIOMEM *vmem = VIRTIO_MEM(obj);
 
-    if (!virtio_mem_refuse_after_realize(vmem, VIRTIO_MEM_BLOCK_SIZE_PROP,
+    if (!qdev_prop_check_unrealized(DEVICE(vmem), VIRTIO_MEM_BLOCK_SIZE_PROP,
                                          errp)) {
         return false;
     }
     vmem->block_size_prop = value;
-    return true;
-}
-
-static uint64_t virtio_mem_get_memaddr(Object *obj, Error **errp)
-{
-    return VIRTIO_MEM(obj)->memaddr;
-}
-
-static bool virtio_mem_set_memaddr(Object *obj, uint64_t value, Error **errp)
-{
-    VirtIOMEM *vmem = VIRTIO_MEM(obj);
-
-    if (!virtio_mem_refuse_after_realize(vmem, VIRTIO_MEM_ADDR_PROP, errp)) {
-        return false;
-    }
-    vmem->memaddr = value;
-    return true;
-}
-
-static uint64_t virtio_mem_get_node(Object *obj, Error **errp)
-{
-    return VIRTIO_MEM(obj)->node;
-}
-
-static bool virtio_mem_set_node(Object *obj, uint64_t value, Error **errp)
-{
-    VirtIOMEM *vmem = VIRTIO_MEM(obj);
-
-    if (!virtio_mem_refuse_after_realize(vmem, VIRTIO_MEM_NODE_PROP, errp)) {
-        return false;
-    }
-    vmem->node = value;
-    return true;
-}
-
-static bool virtio_mem_get_prealloc(Object *obj, Error **errp)
-{
-    return VIRTIO_MEM(obj)->prealloc;
-}
-
-static bool virtio_mem_set_prealloc(Object *obj, bool value, Error **errp)
-{
-    VirtIOMEM *vmem = VIRTIO_MEM(obj);
-
-    if (!virtio_mem_refuse_after_realize(vmem, VIRTIO_MEM_PREALLOC_PROP,
-                                         errp)) {
-        return false;
-    }
-    vmem->prealloc = value;
-    return true;
-}
-
-static bool virtio_mem_get_dynamic_memslots(Object *obj, Error **errp)
-{
-    return VIRTIO_MEM(obj)->dynamic_memslots;
-}
-
-static bool virtio_mem_set_dynamic_memslots(Object *obj, bool value,
-                                            Error **errp)
-{
-    VirtIOMEM *vmem = VIRTIO_MEM(obj);
-
-    if (!virtio_mem_refuse_after_realize(vmem,
-                                         VIRTIO_MEM_DYNAMIC_MEMSLOTS_PROP,
-                                         errp)) {
-        return false;
-    }
-    vmem->dynamic_memslots = value;
-    return true;
-}
-
-static bool virtio_mem_get_early_migration(Object *obj, Error **errp)
-{
-    return VIRTIO_MEM(obj)->early_migration;
-}
-
-static bool virtio_mem_set_early_migration(Object *obj, bool value,
-                                           Error **errp)
-{
-    VirtIOMEM *vmem = VIRTIO_MEM(obj);
-
-    if (!virtio_mem_refuse_after_realize(vmem,
-                                         VIRTIO_MEM_EARLY_MIGRATION_PROP,
-                                         errp)) {
-        return false;
-    }
-    vmem->early_migration = value;
     return true;
 }
 
@@ -776,8 +678,8 @@ static bool virtio_mem_set_unplugged_inaccessible(Object *obj, int value,
 {
     VirtIOMEM *vmem = VIRTIO_MEM(obj);
 
-    if (!virtio_mem_refuse_after_realize(
-            vmem, VIRTIO_MEM_UNPLUGGED_INACCESSIBLE_PROP, errp)) {
+    if (!qdev_prop_check_unrealized(
+            DEVICE(vmem), VIRTIO_MEM_UNPLUGGED_INACCESSIBLE_PROP, errp)) {
         return false;
     }
     vmem->unplugged_inaccessible = value;
@@ -787,7 +689,7 @@ static bool virtio_mem_set_unplugged_inaccessible(Object *obj, int value,
 static bool virtio_mem_check_memdev_link(Object *obj, const char *name,
                                          Object *target, Error **errp)
 {
-    return virtio_mem_refuse_after_realize(VIRTIO_MEM(obj), name, errp);
+    return qdev_prop_check_unrealized(DEVICE(obj), name, errp);
 }
 
 static void virtio_mem_instance_init(Object *obj)
@@ -799,10 +701,9 @@ static void virtio_mem_instance_init(Object *obj)
     object_property_add_link(obj, VIRTIO_MEM_MEMDEV_PROP,
                              TYPE_MEMORY_BACKEND, (Object **)&vmem->memdev,
                              virtio_mem_check_memdev_link);
-    object_property_add_uint(obj, VIRTIO_MEM_NODE_PROP, "uint32",
-                             virtio_mem_get_node, virtio_mem_set_node);
-    object_property_add_uint(obj, VIRTIO_MEM_ADDR_PROP, "uint64",
-                             virtio_mem_get_memaddr, virtio_mem_set_memaddr);
+    qdev_prop_add_uint32(DEVICE(obj), VIRTIO_MEM_NODE_PROP, &vmem->node);
+    qdev_prop_add_uint64(DEVICE(obj), VIRTIO_MEM_ADDR_PROP, "uint64",
+                         &vmem->memaddr);
     object_property_add_uint(obj, VIRTIO_MEM_REQUESTED_SIZE_PROP, "size",
                              virtio_mem_get_requested_size,
                              virtio_mem_set_requested_size);
@@ -811,19 +712,16 @@ static void virtio_mem_instance_init(Object *obj)
     object_property_add_uint(obj, VIRTIO_MEM_BLOCK_SIZE_PROP, "size",
                              virtio_mem_get_block_size_prop,
                              virtio_mem_set_block_size_prop);
-    object_property_add_bool(obj, VIRTIO_MEM_PREALLOC_PROP,
-                             virtio_mem_get_prealloc,
-                             virtio_mem_set_prealloc);
+    qdev_prop_add_bool(DEVICE(obj), VIRTIO_MEM_PREALLOC_PROP,
+                       &vmem->prealloc);
     object_property_add_enum(obj, VIRTIO_MEM_UNPLUGGED_INACCESSIBLE_PROP,
                              "OnOffAuto", virtio_mem_on_off_auto,
                              virtio_mem_get_unplugged_inaccessible,
                              virtio_mem_set_unplugged_inaccessible);
-    object_property_add_bool(obj, VIRTIO_MEM_DYNAMIC_MEMSLOTS_PROP,
-                             virtio_mem_get_dynamic_memslots,
-                             virtio_mem_set_dynamic_memslots);
-    object_property_add_bool(obj, VIRTIO_MEM_EARLY_MIGRATION_PROP,
-                             virtio_mem_get_early_migration,
-                             virtio_mem_set_early_migration);
+    qdev_prop_add_bool(DEVICE(obj), VIRTIO_MEM_DYNAMIC_MEMSLOTS_PROP,
+                       &vmem->dynamic_memslots);
+    qdev_prop_add_bool(DEVICE(obj), VIRTIO_MEM_EARLY_MIGRATION_PROP,
+                       &vmem->early_migration);
 }
 
 static void virtio_mem_class_init(ObjectClass *klass, void *data)

@@ -604,7 +604,7 @@ static uint64_t virtio_pci_get_vectors(Object *obj, Error **errp)
 
 static bool virtio_pci_set_vectors(Object *obj, uint64_t value, Error **errp)
 {
-    if (!pci_prop_check_unrealized(DEVICE(obj), VIRTIO_PCI_VECTORS_PROP,
+    if (!qdev_prop_check_unrealized(DEVICE(obj), VIRTIO_PCI_VECTORS_PROP,
                                    errp)) {
         return false;
     }
@@ -638,7 +638,7 @@ static bool virtio_pci_set_disable_legacy(Object *obj, int value,
                    object_get_typename(obj));
         return false;
     }
-    return pci_prop_check_unrealized(DEVICE(obj),
+    return qdev_prop_check_unrealized(DEVICE(obj),
                                      VIRTIO_PCI_DISABLE_LEGACY_PROP, errp);
 }
 
@@ -656,7 +656,7 @@ static bool virtio_pci_set_disable_modern(Object *obj, bool value,
                    object_get_typename(obj));
         return false;
     }
-    return pci_prop_check_unrealized(DEVICE(obj),
+    return qdev_prop_check_unrealized(DEVICE(obj),
                                      VIRTIO_PCI_DISABLE_MODERN_PROP, errp);
 }
 

@@ -111,6 +111,23 @@ bool qdev_hotplug_allowed(void);
 Object *qdev_get_hotplug_handler(DeviceState *dev);
 void qdev_set_machine_hotplug_handler(Object *handler);
 
+/*
+ * For property setters of settings fixed at realize: true before realize;
+ * after, false with the reference's message ("Attempt to set property 'p'
+ * on device 'id' (type 'T') after it was realized").
+ */
+bool qdev_prop_check_unrealized(DeviceState *dev, const char *name,
+                                Error **errp);
+/*
+ * Properties backed by a field of the device, settable until realize
+ * (hw/core/qdev-props.c).  type for uints: "uint32", "uint64", "size".
+ */
+void qdev_prop_add_bool(DeviceState *dev, const char *name, bool *field);
+void qdev_prop_add_uint32(DeviceState *dev, const char *name,
+                          uint32_t *field);
+void qdev_prop_add_uint64(DeviceState *dev, const char *name,
+                          const char *type, uint64_t *field);
+
 /* Register QMP device_add / device_del (hw/core/qdev-monitor.c). */
 void qdev_monitor_register(void);
 

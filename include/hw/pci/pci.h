@@ -303,13 +303,6 @@ void pci_set_irq(PCIDevice *dev, int level);
 static inline void pci_irq_assert(PCIDevice *dev) { pci_set_irq(dev, 1); }
 static inline void pci_irq_deassert(PCIDevice *dev) { pci_set_irq(dev, 0); }
 
-/*
- * For property setters: fails with QEMU's message ("Attempt to set
- * property 'p' on device 'id' (type 'T') after it was realized") once dev
- * is realized.  (Belongs in qdev; here until qdev.h has it.)
- */
-bool pci_prop_check_unrealized(DeviceState *dev, const char *name,
-                               Error **errp);
 
 /* ---- bridges (hw/pci/pci-bridge.c) ---- */
 
