@@ -663,6 +663,90 @@ static void test_query_memory_devices(void)
     test_vm_stop(&vm);
 }
 
+/* ---- robustness: random guest requests against a model ---- */
+
+typedef struct TestModel {
+    bool plugged[2048];     /* 4 GiB in 2 MiB blocks */
+    uint64_t plugged_size;
+} TestModel;
+
+/* The answer the spec and the reference give, from the model. */
+static uint16_t test_model_answer(TestModel *md, QVirtioMemConfig *cfg,
+                                  uint16_t type, uint64_t gpa, uint16_t nb)
+{
+    uint64_t first, size = (uint64_t)nb * TEST_BS;
+    bool all_plugged = true, all_unplugged = true;
+
+    if (type == QVIRTIO_MEM_REQ_UNPLUG_ALL) {
+        memset(md->plugged, 0, sizeof(md->plugged));
+        md->plugged_size = 0;
+        return QVIRTIO_MEM_RESP_ACK;
+    }
+    if (!nb || gpa % TEST_BS || gpa < cfg->addr ||
+        gpa + size > cfg->addr + cfg->usable_region_size) {
+        return QVIRTIO_MEM_RESP_ERROR;
+    }
+    first = (gpa - cfg->addr) / TEST_BS;
+    for (uint64_t i = first; i < first + nb; i++) {
+        all_plugged &= md->plugged[i];
+        all_unplugged &= !md->plugged[i];
+    }
+    if (type == QVIRTIO_MEM_REQ_PLUG &&
+        md->plugged_size + size > cfg->requested_size) {
+        return QVIRTIO_MEM_RESP_NACK;
+    }
+    if ((type == QVIRTIO_MEM_REQ_PLUG && !all_unplugged) ||
+        (type == QVIRTIO_MEM_REQ_UNPLUG && !all_plugged)) {
+        return QVIRTIO_MEM_RESP_ERROR;
+    }
+    if (type != QVIRTIO_MEM_REQ_STATE) {
+        for (uint64_t i = first; i < first + nb; i++) {
+            md->plugged[i] = type == QVIRTIO_MEM_REQ_PLUG;
+        }
+        md->plugged_size += type == QVIRTIO_MEM_REQ_PLUG ? size : -size;
+    }
+    return QVIRTIO_MEM_RESP_ACK;
+}
+
+static void test_random_requests_match_model(void)
+{
+    TestVM vm;
+    TestModel md = { { false } };
+    GRand *rand = g_rand_new_with_seed(1234);
+
+    test_vm_start(&vm, "5G", "4G", "2G", NULL);
+    for (int i = 0; i < 400; i++) {
+        uint16_t type = g_rand_int_range(rand, 0, 4);
+        uint64_t block = g_rand_int_range(rand, 0, 1400);
+        uint64_t gpa = vm.cfg.addr + block * TEST_BS +
+                       (g_rand_int_range(rand, 0, 8) ? 0 : 4096);
+        uint16_t nb = g_rand_int_range(rand, 0, 8) ? g_rand_int_range(rand,
+                                                                     1, 64)
+                                                   : g_rand_int_range(rand,
+                                                                     0, 65536);
+        uint16_t expect, got;
+
+        if (type == QVIRTIO_MEM_REQ_UNPLUG_ALL && g_rand_int_range(rand, 0, 4)) {
+            type = QVIRTIO_MEM_REQ_PLUG;    /* keep UNPLUG_ALL rare */
+        }
+        expect = test_model_answer(&md, &vm.cfg, type, gpa, nb);
+        got = qvirtio_mem_request(vm.m, type, gpa, nb, NULL);
+        if (got != expect) {
+            g_test_message("request %d: type %u gpa 0x%" PRIx64 " nb %u",
+                           i, type, gpa, nb);
+        }
+        g_assert_cmpuint(got, ==, expect);
+        if (type == QVIRTIO_MEM_REQ_UNPLUG_ALL) {
+            qvirtio_mem_read_config(vm.m, &vm.cfg);
+        }
+    }
+    qvirtio_mem_read_config(vm.m, &vm.cfg);
+    g_assert_cmpuint(vm.cfg.plugged_size, ==, md.plugged_size);
+    g_assert_cmpuint(test_qom_get_u64(&vm, "size"), ==, md.plugged_size);
+    g_rand_free(rand);
+    test_vm_stop(&vm);
+}
+
 /* ---- NUMA node ---- */
 
 static void test_node_checked_against_numa(void)
@@ -832,6 +916,8 @@ int main(int argc, char **argv)
                    test_events_rate_limited);
     g_test_add_func("/virtio-mem/qmp/query-memory-devices",
                    test_query_memory_devices);
+    g_test_add_func("/virtio-mem/robustness/random-requests-match-model",
+                    test_random_requests_match_model);
     g_test_add_func("/virtio-mem/node/checked-against-numa-nodes",
                     test_node_checked_against_numa);
     g_test_add_func("/virtio-mem/hotplug/root-bus-refuses-add-and-del",
