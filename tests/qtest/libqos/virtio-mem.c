@@ -27,8 +27,12 @@ QVirtioMem *qvirtio_mem_init(QTestState *qts)
     m->features = qvirtio_get_features(vdev) & wanted;
     m->vq = qvirtqueue_setup(vdev, 0);
     qvirtio_set_status(vdev, status | QVIRTIO_STATUS_DRIVER_OK);
-    m->req_buf = qguest_alloc(&vdev->alloc, 24, 8);
-    m->resp_buf = qguest_alloc(&vdev->alloc, 16, 8);
+    /* Request at +0, response at +24, as one buffer per slot. */
+    m->batch_buf = qguest_alloc(&vdev->alloc,
+                                QVIRTIO_MEM_REQ_STRIDE * QVIRTIO_MEM_MAX_BATCH,
+                                8);
+    m->req_buf = m->batch_buf;
+    m->resp_buf = m->batch_buf + 24;
     return m;
 }
 
@@ -63,17 +67,27 @@ void qvirtio_mem_read_config(QVirtioMem *m, QVirtioMemConfig *cfg)
     } while (gen != qvirtio_config_generation(v));
 }
 
+/* Request and a response the device must overwrite, in one write. */
+static void qvirtio_mem_write_request_at(QVirtioMem *m, uint64_t req_buf,
+                                         uint16_t type, uint64_t addr,
+                                         uint16_t nb_blocks)
+{
+    uint8_t buf[QVIRTIO_MEM_REQ_STRIDE] = { 0 };
+    uint16_t type_le = GUINT16_TO_LE(type);
+    uint64_t addr_le = GUINT64_TO_LE(addr);
+    uint16_t nb_le = GUINT16_TO_LE(nb_blocks);
+
+    memcpy(buf, &type_le, 2);
+    memcpy(buf + 8, &addr_le, 8);
+    memcpy(buf + 16, &nb_le, 2);
+    memset(buf + 24, 0xee, 10);
+    qtest_memwrite(m->vdev->qts, req_buf, buf, sizeof(buf));
+}
+
 static void qvirtio_mem_write_request(QVirtioMem *m, uint16_t type,
                                       uint64_t addr, uint16_t nb_blocks)
 {
-    QTestState *qts = m->vdev->qts;
-
-    qtest_memset(qts, m->req_buf, 0, 24);
-    qtest_writew(qts, m->req_buf, type);
-    qtest_writeq(qts, m->req_buf + 8, addr);
-    qtest_writew(qts, m->req_buf + 16, nb_blocks);
-    /* A response the device must overwrite. */
-    qtest_memset(qts, m->resp_buf, 0xee, 10);
+    qvirtio_mem_write_request_at(m, m->req_buf, type, addr, nb_blocks);
 }
 
 uint16_t qvirtio_mem_request(QVirtioMem *m, uint16_t type, uint64_t addr,
@@ -186,4 +200,41 @@ int qvirtio_mem_policy_step(QVirtioMem *m, uint64_t chunk,
         }
     }
     return -1;
+}
+
+int qvirtio_mem_request_batch(QVirtioMem *m, uint16_t type,
+                              const uint64_t *addrs, uint16_t nb_blocks,
+                              int count, uint16_t *resps)
+{
+    QTestState *qts = m->vdev->qts;
+    uint32_t lens[2] = { 24, 10 };
+    bool writes[2] = { false, true };
+    uint16_t heads[QVIRTIO_MEM_MAX_BATCH];
+    int done = 0;
+
+    g_assert_cmpint(count, <=, QVIRTIO_MEM_MAX_BATCH);
+    g_assert_cmpint(2 * count, <=, m->vq->size);
+    for (int i = 0; i < count; i++) {
+        uint64_t req = m->batch_buf + i * QVIRTIO_MEM_REQ_STRIDE;
+        uint64_t bufs[2] = { req, req + 24 };
+
+        qvirtio_mem_write_request_at(m, req, type, addrs[i], nb_blocks);
+        heads[i] = qvirtqueue_add_chain(m->vq, bufs, lens, writes, 2);
+        qvirtqueue_publish(m->vq, heads[i]);
+    }
+    qvirtqueue_notify(m->vq);
+    for (; done < count; done++) {
+        uint32_t id, len;
+
+        if (!qvirtqueue_get_used(m->vq, &id, &len, QVIRTIO_MEM_TIMEOUT_MS)) {
+            break;
+        }
+        for (int i = 0; i < count; i++) {
+            if (heads[i] == id) {
+                resps[i] = qtest_readw(qts, m->batch_buf +
+                                       i * QVIRTIO_MEM_REQ_STRIDE + 24);
+            }
+        }
+    }
+    return done;
 }

@@ -48,12 +48,17 @@ typedef struct QVirtioMemConfig {
     uint64_t requested_size;
 } QVirtioMemConfig;
 
+/* Request (24 bytes) + response (10) per slot, 8-byte aligned. */
+#define QVIRTIO_MEM_REQ_STRIDE 40
+#define QVIRTIO_MEM_MAX_BATCH 32
+
 typedef struct QVirtioMem {
     QVirtioPCIDevice *vdev;
     QVirtQueue *vq;
     uint64_t req_buf;       /* guest address of a 24-byte request */
     uint64_t resp_buf;      /* guest address of a 10-byte response */
     uint64_t features;      /* negotiated */
+    uint64_t batch_buf;     /* QVIRTIO_MEM_MAX_BATCH request slots */
 } QVirtioMem;
 
 /* Find, negotiate (VERSION_1, ACPI_PXM, UNPLUGGED_INACCESSIBLE as offered),
@@ -72,6 +77,15 @@ uint16_t qvirtio_mem_request(QVirtioMem *m, uint16_t type, uint64_t addr,
 int qvirtio_mem_request_raw(QVirtioMem *m, const void *req, int nb_out,
                             const uint32_t *out_lens, int nb_in,
                             const uint32_t *in_lens, void *resp);
+
+/*
+ * count requests of one type (each nb_blocks at addrs[i]) made available
+ * together and notified once; resps[i] gets each answer.  Returns how
+ * many were answered.  For benchmarks: Linux sends one at a time.
+ */
+int qvirtio_mem_request_batch(QVirtioMem *m, uint16_t type,
+                              const uint64_t *addrs, uint16_t nb_blocks,
+                              int count, uint16_t *resps);
 
 /*
  * One step of the Linux-like policy: if plugged < requested, plug the

@@ -231,32 +231,55 @@ uint16_t qvirtqueue_add_chain(QVirtQueue *vq, const uint64_t *addrs,
 {
     QTestState *qts = vq->vdev->qts;
     uint16_t head = vq->free_head;
+    int i = 0;
 
-    for (int i = 0; i < n; i++) {
+    /* One memwrite per run of consecutive table entries. */
+    while (i < n) {
         uint16_t idx = (head + i) % vq->size;
-        uint64_t d = vq->desc + 16ULL * idx;
-        uint16_t flags = (writes[i] ? QVRING_DESC_F_WRITE : 0) |
-                         (i + 1 < n ? QVRING_DESC_F_NEXT : 0);
+        int run = MIN(n - i, vq->size - idx);
+        g_autofree uint8_t *buf = g_malloc0(16 * run);
 
-        qtest_writeq(qts, d, addrs[i]);
-        qtest_writel(qts, d + 8, lens[i]);
-        qtest_writew(qts, d + 12, flags);
-        qtest_writew(qts, d + 14, (idx + 1) % vq->size);
+        for (int j = 0; j < run; j++, i++) {
+            uint8_t *d = buf + 16 * j;
+            uint64_t addr = GUINT64_TO_LE(addrs[i]);
+            uint32_t len = GUINT32_TO_LE(lens[i]);
+            uint16_t flags = GUINT16_TO_LE(
+                (writes[i] ? QVRING_DESC_F_WRITE : 0) |
+                (i + 1 < n ? QVRING_DESC_F_NEXT : 0));
+            uint16_t next = GUINT16_TO_LE((idx + j + 1) % vq->size);
+
+            memcpy(d, &addr, 8);
+            memcpy(d + 8, &len, 4);
+            memcpy(d + 12, &flags, 2);
+            memcpy(d + 14, &next, 2);
+        }
+        qtest_memwrite(qts, vq->desc + 16ULL * idx, buf, 16 * run);
     }
     vq->free_head = (head + n) % vq->size;
     return head;
 }
 
-void qvirtqueue_kick(QVirtQueue *vq, uint16_t head)
+void qvirtqueue_publish(QVirtQueue *vq, uint16_t head)
 {
-    QVirtioPCIDevice *vdev = vq->vdev;
-    QTestState *qts = vdev->qts;
+    QTestState *qts = vq->vdev->qts;
 
     qtest_writew(qts, vq->avail + 4 + 2 * (vq->avail_idx % vq->size), head);
     vq->avail_idx++;
     qtest_writew(qts, vq->avail + 2, vq->avail_idx);
-    qtest_writew(qts, vdev->notify + vq->notify_off * vdev->notify_mult,
+}
+
+void qvirtqueue_notify(QVirtQueue *vq)
+{
+    QVirtioPCIDevice *vdev = vq->vdev;
+
+    qtest_writew(vdev->qts, vdev->notify + vq->notify_off * vdev->notify_mult,
                  vq->index);
+}
+
+void qvirtqueue_kick(QVirtQueue *vq, uint16_t head)
+{
+    qvirtqueue_publish(vq, head);
+    qvirtqueue_notify(vq);
 }
 
 bool qvirtqueue_get_used(QVirtQueue *vq, uint32_t *id, uint32_t *len,

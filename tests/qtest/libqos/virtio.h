@@ -83,6 +83,9 @@ uint16_t qvirtqueue_add_chain(QVirtQueue *vq, const uint64_t *addrs,
                               int n);
 /* Publish head in the avail ring and notify the device. */
 void qvirtqueue_kick(QVirtQueue *vq, uint16_t head);
+/* The two halves: publish several chains, then notify once. */
+void qvirtqueue_publish(QVirtQueue *vq, uint16_t head);
+void qvirtqueue_notify(QVirtQueue *vq);
 /* Wait (bounded) for the next used element; false on timeout.  *len is
  * the used length. */
 bool qvirtqueue_get_used(QVirtQueue *vq, uint32_t *id, uint32_t *len,
