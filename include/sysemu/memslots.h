@@ -1,0 +1,108 @@
+/*
+ * The accelerator memslot layer: a MemoryListener that turns the RAM
+ * sections of an address space into numbered slots (what
+ * KVM_SET_USER_MEMORY_REGION takes), with a slot limit, lowest-first id
+ * reuse, and a model of what each slot costs KVM in metadata.  KVM and
+ * qtest share it; KVM applies slots through MemslotBackendOps, qtest
+ * passes none.  Implementation: accel/memslots.c.  Main loop only.
+ */
+#ifndef SYSEMU_MEMSLOTS_H
+#define SYSEMU_MEMSLOTS_H
+
+#include "qemu/osdep.h"
+#include "exec/memory.h"
+
+typedef struct MemslotTable MemslotTable;
+
+/* How a backend (KVM) applies slot changes. */
+typedef struct MemslotBackendOps {
+    /*
+     * Map slot_id to [gpa, gpa + size) backed by hva; size 0 deletes the
+     * slot (gpa and hva are then those it had).  Returns 0 or -errno.  A
+     * failed add leaves the section without a slot; a failed delete is
+     * reported and the slot is dropped from the table anyway.
+     */
+    int (*set_slot)(void *opaque, unsigned int slot_id, uint64_t gpa,
+                    uint64_t size, void *hva, bool readonly);
+} MemslotBackendOps;
+
+/*
+ * What one slot costs KVM on x86 in host memory (bytes), per the model
+ * of docs/devel/memslots.md.
+ */
+typedef struct MemslotCost {
+    uint64_t rmap_size;         /* 0 with the TDP MMU */
+    uint64_t gfn_track_size;
+    uint64_t lpage_info_size;
+    uint64_t dirty_bitmap_size; /* both bitmaps */
+    uint64_t total_size;        /* sum of the above */
+} MemslotCost;
+
+/**
+ * memslots_new: an empty table, not listening yet.
+ * @name: for messages and info ("kvm", "qtest"); copied.
+ * @max_slots: slot ids are 0 .. max_slots - 1; at least 1.
+ * @ops: the backend, or NULL (qtest: the table only counts).
+ * @opaque: passed to @ops.
+ * Free with memslots_destroy().
+ */
+MemslotTable *memslots_new(const char *name, unsigned int max_slots,
+                           const MemslotBackendOps *ops, void *opaque);
+
+/**
+ * memslots_destroy: unregister (if registered) and free.  NULL is fine.
+ */
+void memslots_destroy(MemslotTable *table);
+
+/**
+ * memslots_register: start listening to @as; every RAM section of its
+ * current view gets a slot (set_slot per section).  Not registered
+ * already.  Cost: O(sections log sections).
+ *
+ * From then on, each region_add of a RAM section takes the lowest free
+ * id (O(log max_slots)) and each region_del frees one (O(log slots)); an
+ * update never visits the other slots.  Sections come as the memory API
+ * renders them: already merged where allowed, never across unmergeable
+ * regions; the table does not merge again.  When no id is free, the
+ * section stays without a slot and error_report() says so, once until a
+ * slot is freed again.
+ */
+void memslots_register(MemslotTable *table, AddressSpace *as);
+
+/**
+ * memslots_unregister: stop listening; every slot is deleted (set_slot
+ * with size 0).  Does nothing when not registered.
+ */
+void memslots_unregister(MemslotTable *table);
+
+/* Slot limit, slots in use, slots free (max - used).  O(1). */
+unsigned int memslots_max(const MemslotTable *table);
+unsigned int memslots_used(const MemslotTable *table);
+unsigned int memslots_free(const MemslotTable *table);
+
+/**
+ * memslots_slot_cost: KVM's x86 metadata for a slot of @size bytes that
+ * starts 1 GiB-aligned: rmap (only without @tdp_mmu), gfn_track,
+ * lpage_info, two dirty bitmaps; everything twice with @smm (a second
+ * address space).  Pure.  A 1 TiB slot: about 2.57 GiB, 578 MiB with the
+ * TDP MMU.
+ */
+MemslotCost memslots_slot_cost(uint64_t size, bool tdp_mmu, bool smm);
+
+/**
+ * memslots_total_cost: memslots_slot_cost() summed over the slots in use.
+ * O(slots), for info commands.
+ */
+MemslotCost memslots_total_cost(const MemslotTable *table, bool tdp_mmu,
+                                bool smm);
+
+/**
+ * memslots_format_info: append text for HMP "info memslots" to @out:
+ * "memslots 'NAME': N used, M free of MAX", one line per slot in gpa order
+ * ("  slot 3: gpa 0x...-0x... size 2 GiB region pc.ram", " ro" appended
+ * for read-only), then the modeled metadata without and with the TDP MMU.
+ * O(slots).
+ */
+void memslots_format_info(const MemslotTable *table, GString *out);
+
+#endif /* SYSEMU_MEMSLOTS_H */
