@@ -371,3 +371,38 @@ void memslots_format_info(const MemslotTable *table, GString *out)
                            size_str(shadow.total_size).s,
                            size_str(tdp.total_size).s);
 }
+
+static gboolean memslots_json_slot(gpointer key, gpointer value,
+                                   gpointer opaque)
+{
+    const Memslot *slot = value;
+    MemslotCost cost = memslots_slot_cost(slot->size, false, false);
+
+    json_array_append_new(opaque, json_pack(
+        "{s:i,s:I,s:I,s:s,s:b,s:I,s:I}",
+        "slot", (int)slot->slot_id, "gpa", (json_int_t)slot->gpa,
+        "size", (json_int_t)slot->size, "region", slot->region_name,
+        "readonly", slot->readonly,
+        "kvm-metadata", (json_int_t)cost.total_size,
+        "kvm-metadata-tdp-mmu",
+        (json_int_t)memslots_slot_cost(slot->size, true, false).total_size));
+    return FALSE;
+}
+
+json_t *memslots_to_json(const MemslotTable *table)
+{
+    json_t *slots = json_array();
+    MemslotCost shadow = memslots_total_cost(table, false, false);
+    MemslotCost tdp = memslots_total_cost(table, true, false);
+
+    g_tree_foreach(table->slots, memslots_json_slot, slots);
+    return json_pack("{s:s,s:i,s:i,s:i,s:o,s:I,s:I,s:I}",
+                     "name", table->name, "max", (int)table->max_slots,
+                     "used", (int)memslots_used(table),
+                     "free", (int)memslots_free(table), "slots", slots,
+                     "kvm-metadata", (json_int_t)shadow.total_size,
+                     "kvm-metadata-tdp-mmu", (json_int_t)tdp.total_size,
+                     "kvm-metadata-smm",
+                     (json_int_t)memslots_total_cost(table, false,
+                                                     true).total_size);
+}

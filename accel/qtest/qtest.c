@@ -1,12 +1,15 @@
 /*
  * The qtest accelerator: no vCPUs; the guest is whoever talks on the qtest
- * socket (softmmu/qtest.c).  Its one property, max-memslots, is the slot
- * limit the memslot layer models (stored here until that layer exists).
+ * socket (softmmu/qtest.c).  It keeps the memslot table KVM would keep
+ * (accel/memslots.c) with max-memslots as its limit, so memslot decisions
+ * are testable without /dev/kvm.
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "qemu/timer.h"
 #include "sysemu/accel.h"
+#include "sysemu/memslots.h"
+#include "exec/memory.h"
 
 /* What a current x86 KVM reports for KVM_CAP_NR_MEMSLOTS. */
 #define QTEST_ACCEL_DEFAULT_MAX_MEMSLOTS 32764
@@ -41,6 +44,7 @@ static bool qtest_accel_init(json_t *props, Error **errp)
 {
     const char *key;
     json_t *value;
+    MemslotTable *table;
 
     json_object_foreach(props, key, value) {
         if (!qtest_accel_parse_prop(key, value, errp)) {
@@ -49,13 +53,11 @@ static bool qtest_accel_init(json_t *props, Error **errp)
     }
     /* No vCPUs: guest time moves only on qtest clock_step / clock_set. */
     qemu_clock_set_manual(QEMU_CLOCK_VIRTUAL, true);
+    /* The slot table KVM would keep, without ioctls behind it. */
+    table = memslots_new("qtest", qtest_accel_max_memslots, NULL, NULL);
+    memslots_register(table, address_space_memory());
+    accel_set_memslots(table);
     return true;
-}
-
-uint64_t qtest_accel_get_max_memslots(void);
-uint64_t qtest_accel_get_max_memslots(void)
-{
-    return qtest_accel_max_memslots;
 }
 
 static const AccelOps qtest_accel_ops = {

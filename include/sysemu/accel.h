@@ -24,6 +24,13 @@ const AccelOps *accel_find(const char *name);
 bool accel_init(const char *name, json_t *props, Error **errp);
 /* "qtest", "kvm", or NULL before accel_init succeeded. */
 const char *current_accel_name(void);
+typedef struct MemslotTable MemslotTable;
+/* The memslot table of the current accelerator (NULL before init). */
+void accel_set_memslots(MemslotTable *table);
+MemslotTable *accel_get_memslots(void);
+/* HMP info memslots and QMP x-query-memslots (hotmem extension). */
+void accel_register_commands(void);
+
 /* -accel help: "Accelerators supported in QEMU binary:" and the names. */
 void accel_list_print(FILE *out);
 

@@ -11,6 +11,7 @@
 
 #include "qemu/osdep.h"
 #include "exec/memory.h"
+#include <jansson.h>
 
 typedef struct MemslotTable MemslotTable;
 
@@ -104,5 +105,13 @@ MemslotCost memslots_total_cost(const MemslotTable *table, bool tdp_mmu,
  * O(slots).
  */
 void memslots_format_info(const MemslotTable *table, GString *out);
+
+/*
+ * The table for x-query-memslots: {"name", "max", "used", "free", "slots":
+ * [{"slot", "gpa", "size", "region", "readonly", "kvm-metadata",
+ * "kvm-metadata-tdp-mmu"}], "kvm-metadata", "kvm-metadata-tdp-mmu",
+ * "kvm-metadata-smm"} (modeled bytes, x86).  O(slots).
+ */
+json_t *memslots_to_json(const MemslotTable *table);
 
 #endif /* SYSEMU_MEMSLOTS_H */
