@@ -94,3 +94,24 @@ bool memory_device_assign_addr(uint64_t area_base, uint64_t area_size,
     return true;
 }
 
+
+unsigned int memory_device_decide_memslots(const MemoryDeviceMemslotView *v,
+                                           uint64_t device_size)
+{
+    uint64_t available = v->area_size - MIN(v->area_used, v->area_size);
+    unsigned int soft, budget, limit;
+
+    /* Few slots overall: do not spend more than one on a device. */
+    if (v->consumers_max < MEMORY_DEVICES_SAFE_MAX_MEMSLOTS) {
+        return 1;
+    }
+    soft = MEMORY_DEVICES_SOFT_MEMSLOT_LIMIT -
+           MIN(v->required, MEMORY_DEVICES_SOFT_MEMSLOT_LIMIT);
+    budget = v->consumers_free - MIN(v->reserved, v->consumers_free);
+    limit = MIN(soft, budget);
+    /* A fair share: what the device covers of the space still free. */
+    if (available > device_size) {
+        limit = (uint64_t)limit * device_size / available;
+    }
+    return MAX(limit, 1);
+}

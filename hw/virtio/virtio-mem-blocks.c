@@ -167,3 +167,20 @@ int virtio_mem_blocks_for_each_run(const VirtioMemBlocks *b, uint64_t first,
     }
     return 0;
 }
+
+uint64_t virtio_mem_blocks_memslot_size(uint64_t region_size,
+                                        uint64_t block_size,
+                                        unsigned int limit)
+{
+    uint64_t floor = MAX(block_size, 1 * GiB);
+    uint64_t share = QEMU_ALIGN_UP(region_size / MAX(limit, 1), block_size);
+
+    /* Big slots for small devices: the KVM cost is per slot too. */
+    return MAX(share, floor);
+}
+
+unsigned int virtio_mem_blocks_nb_memslots(uint64_t region_size,
+                                           uint64_t memslot_size)
+{
+    return (region_size + memslot_size - 1) / memslot_size;
+}

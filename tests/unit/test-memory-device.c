@@ -106,6 +106,79 @@ static void test_md_hint_checks(void)
     g_assert_cmphex(addr, ==, AREA_BASE + 2 * GiB);
 }
 
+/* ---- memslot decision (VIRTIO-MEM-FACTS.md, "Memslots") ---- */
+
+static MemoryDeviceMemslotView test_md_view(void)
+{
+    MemoryDeviceMemslotView v = {
+        .consumers_max = 32764, .consumers_free = 32700,
+        .area_size = TiB,
+    };
+
+    return v;
+}
+
+static void test_md_memslots_few_slots_means_one(void)
+{
+    MemoryDeviceMemslotView v = test_md_view();
+
+    v.consumers_max = 508;          /* e.g. a vhost backend with 508 */
+    v.consumers_free = 500;
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB), ==, 1);
+    v.consumers_max = 509;
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB), ==, 256);
+}
+
+static void test_md_memslots_soft_limit_used_up(void)
+{
+    MemoryDeviceMemslotView v = test_md_view();
+
+    v.required = 256;
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB / 2), ==, 1);
+}
+
+static void test_md_memslots_lone_device(void)
+{
+    MemoryDeviceMemslotView v = test_md_view();
+
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB), ==, 256);
+    v.area_size = 16 * GiB;
+    g_assert_cmpuint(memory_device_decide_memslots(&v, 16 * GiB), ==, 256);
+}
+
+static void test_md_memslots_shared_by_size(void)
+{
+    MemoryDeviceMemslotView v = test_md_view();
+
+    /* First of two 512 GiB devices: half of the space, half the slots. */
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB / 2), ==, 128);
+    /* The second: the rest of the space and of the soft limit. */
+    v.required = 128;
+    v.area_used = TiB / 2;
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB / 2), ==, 128);
+    /* A quarter of the remaining space: a quarter of what is left. */
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB / 8), ==, 32);
+}
+
+static void test_md_memslots_reserved_not_free(void)
+{
+    MemoryDeviceMemslotView v = test_md_view();
+
+    v.consumers_max = 512;
+    v.consumers_free = 300;
+    v.reserved = 200;               /* promised to devices not mapped yet */
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB), ==, 100);
+    v.reserved = 400;
+    g_assert_cmpuint(memory_device_decide_memslots(&v, TiB), ==, 1);
+}
+
+static void test_md_memslots_tiny_device(void)
+{
+    MemoryDeviceMemslotView v = test_md_view();
+
+    g_assert_cmpuint(memory_device_decide_memslots(&v, 100 * MiB), ==, 1);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -119,5 +192,17 @@ int main(int argc, char **argv)
                     test_md_full_is_error);
     g_test_add_func("/memory-device/assign/memaddr-checks",
                     test_md_hint_checks);
+    g_test_add_func("/memory-device/memslots/few-slots-means-one",
+                    test_md_memslots_few_slots_means_one);
+    g_test_add_func("/memory-device/memslots/soft-limit-used-up-means-one",
+                    test_md_memslots_soft_limit_used_up);
+    g_test_add_func("/memory-device/memslots/lone-device-gets-256",
+                    test_md_memslots_lone_device);
+    g_test_add_func("/memory-device/memslots/shared-by-size",
+                    test_md_memslots_shared_by_size);
+    g_test_add_func("/memory-device/memslots/reserved-are-not-free",
+                    test_md_memslots_reserved_not_free);
+    g_test_add_func("/memory-device/memslots/tiny-device-gets-one",
+                    test_md_memslots_tiny_device);
     return g_test_run();
 }

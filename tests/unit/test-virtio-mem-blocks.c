@@ -230,6 +230,32 @@ static void test_blocks_runs(void)
     virtio_mem_blocks_destroy(&b);
 }
 
+static void test_blocks_memslot_sizes(void)
+{
+    uint64_t size;
+
+    /* A lone 1 TiB device with 256 slots: 256 x 4 GiB. */
+    size = virtio_mem_blocks_memslot_size(TiB, TEST_BS, 256);
+    g_assert_cmpuint(size, ==, 4 * GiB);
+    g_assert_cmpuint(virtio_mem_blocks_nb_memslots(TiB, size), ==, 256);
+    /* 16 GiB: slots of at least 1 GiB, so 16 of them. */
+    size = virtio_mem_blocks_memslot_size(16 * GiB, TEST_BS, 256);
+    g_assert_cmpuint(size, ==, GiB);
+    g_assert_cmpuint(virtio_mem_blocks_nb_memslots(16 * GiB, size), ==, 16);
+    /* One slot allowed: one slot of the whole region. */
+    size = virtio_mem_blocks_memslot_size(TiB, TEST_BS, 1);
+    g_assert_cmpuint(size, ==, TiB);
+    /* Not a divisor: block-aligned slots, the last one smaller. */
+    size = virtio_mem_blocks_memslot_size(TiB, TEST_BS, 254);
+    g_assert_cmpuint(size, ==, 4130 * MiB);
+    g_assert_cmpuint(virtio_mem_blocks_nb_memslots(TiB, size), ==, 254);
+    /* Blocks above 1 GiB: slots are whole blocks. */
+    size = virtio_mem_blocks_memslot_size(8 * GiB, 2 * GiB, 256);
+    g_assert_cmpuint(size, ==, 2 * GiB);
+    g_assert_cmpuint(virtio_mem_blocks_nb_memslots(10 * GiB, 4 * GiB), ==,
+                     3);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -258,5 +284,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-mem-blocks/bitmap/plugged-size-follows",
                     test_blocks_plugged_size_follows_bitmap);
     g_test_add_func("/virtio-mem-blocks/bitmap/runs", test_blocks_runs);
+    g_test_add_func("/virtio-mem-blocks/memslots/size-rule",
+                    test_blocks_memslot_sizes);
     return g_test_run();
 }

@@ -58,6 +58,29 @@ bool memory_device_assign_addr(uint64_t area_base, uint64_t area_size,
                                uint64_t size, const uint64_t *hint,
                                uint64_t *addr, Error **errp);
 
+/* Memslot budget of memory devices (VIRTIO-MEM-FACTS.md, "Memslots"). */
+#define MEMORY_DEVICES_SOFT_MEMSLOT_LIMIT 256
+#define MEMORY_DEVICES_SAFE_MAX_MEMSLOTS 509
+
+/* What the memslot decision for one device looks at. */
+typedef struct MemoryDeviceMemslotView {
+    unsigned int consumers_max;     /* smallest maximum of KVM and vhost */
+    unsigned int consumers_free;    /* smallest number of free slots */
+    unsigned int required;          /* decided by the other memory devices */
+    unsigned int reserved;          /* decided but not mapped yet (others) */
+    uint64_t area_size;             /* device-memory area, bytes */
+    uint64_t area_used;             /* taken by the other devices, bytes */
+} MemoryDeviceMemslotView;
+
+/*
+ * How many memslots a device of device_size bytes that decides "auto" may
+ * use: 1 when a consumer offers fewer than 509 slots; else
+ * min(256 - required, free - reserved) scaled by
+ * device_size / (area_size - area_used), at least 1.  Pure.
+ */
+unsigned int memory_device_decide_memslots(const MemoryDeviceMemslotView *v,
+                                           uint64_t device_size);
+
 typedef struct MachineState MachineState;
 typedef struct DeviceState DeviceState;
 

@@ -80,4 +80,16 @@ int virtio_mem_blocks_for_each_run(const VirtioMemBlocks *b, uint64_t first,
                                    uint64_t nb, bool plugged,
                                    VirtioMemBlocksRunFn fn, void *opaque);
 
+/*
+ * dynamic-memslots: the size of each of the device's memslots when it may
+ * use limit of them: max(ALIGN_UP(region_size / limit, block_size),
+ * max(block_size, 1 GiB)); the last one may be smaller.  Pure.
+ */
+uint64_t virtio_mem_blocks_memslot_size(uint64_t region_size,
+                                        uint64_t block_size,
+                                        unsigned int limit);
+/* Number of memslots of memslot_size covering region_size. */
+unsigned int virtio_mem_blocks_nb_memslots(uint64_t region_size,
+                                           uint64_t memslot_size);
+
 #endif /* HW_VIRTIO_VIRTIO_MEM_BLOCKS_H */
