@@ -9,6 +9,8 @@
 #include "hw/core/qdev.h"
 #include "hw/boards.h"
 #include "qemu/units.h"
+#include "sysemu/accel.h"
+#include "sysemu/memslots.h"
 
 /* ---- hotplug steps ---- */
 
@@ -109,4 +111,30 @@ void memory_device_unplug(DeviceState *dev, MachineState *ms)
     MemoryRegion *mr = mdc->get_memory_region(md, &error_abort);
 
     memory_region_del_subregion(&ms->device_memory->mr, mr);
+}
+
+void memory_devices_memslot_view(DeviceState *self, MachineState *ms,
+                                 MemoryDeviceMemslotView *v)
+{
+    g_autoptr(GPtrArray) devices = memory_devices_list();
+    MemslotTable *table = accel_get_memslots();
+
+    memset(v, 0, sizeof(*v));
+    /* No table (no accelerator yet): as a KVM with plenty of slots. */
+    v->consumers_max = table ? memslots_max(table) : 32764;
+    v->consumers_free = table ? memslots_free(table) : 32764;
+    if (ms && ms->device_memory) {
+        v->area_size = memory_region_size(&ms->device_memory->mr);
+    }
+    for (guint i = 0; i < devices->len; i++) {
+        DeviceState *dev = g_ptr_array_index(devices, i);
+        MemoryDeviceState *md = (MemoryDeviceState *)dev;
+        const MemoryDeviceClass *mdc = MEMORY_DEVICE_GET_CLASS(md);
+
+        if (dev == self) {
+            continue;
+        }
+        v->required += mdc->get_memslots ? mdc->get_memslots(md) : 1;
+        v->area_used += memory_region_size(mdc->get_memory_region(md, NULL));
+    }
 }

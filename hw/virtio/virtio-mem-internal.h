@@ -17,6 +17,16 @@ uint16_t virtio_mem_unplug_range(VirtIOMEM *vmem, uint64_t first,
                                  uint64_t nb);
 uint16_t virtio_mem_unplug_all(VirtIOMEM *vmem);
 
+/* dynamic-memslots (virtio-mem-memslots.c); no-ops without aliases. */
+MemoryRegion *virtio_mem_memslots_container(VirtIOMEM *vmem);
+void virtio_mem_memslots_init(VirtIOMEM *vmem);
+void virtio_mem_memslots_destroy(VirtIOMEM *vmem);
+void virtio_mem_memslots_map_range(VirtIOMEM *vmem, uint64_t first,
+                                   uint64_t nb);
+void virtio_mem_memslots_sync_range(VirtIOMEM *vmem, uint64_t first,
+                                    uint64_t nb);
+unsigned int virtio_mem_memslots_mapped(const VirtIOMEM *vmem);
+
 /* The virtqueue handler (virtio-mem-request.c). */
 void virtio_mem_handle_request(VirtIODevice *vdev, VirtQueue *vq);
 

@@ -96,6 +96,11 @@ static json_t *virtio_mem_pci_get_device_info(const MemoryDeviceState *md)
                                       DEVICE(OBJECT(md))->id);
 }
 
+static unsigned int virtio_mem_pci_get_memslots(const MemoryDeviceState *md)
+{
+    return virtio_mem_get_memslots(virtio_mem_pci_vmem(md));
+}
+
 static void virtio_mem_pci_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -118,6 +123,7 @@ static void virtio_mem_pci_class_init(ObjectClass *klass, void *data)
     mdc->get_memory_region = virtio_mem_pci_get_memory_region;
     mdc->get_min_alignment = virtio_mem_pci_get_min_alignment;
     mdc->get_device_info = virtio_mem_pci_get_device_info;
+    mdc->get_memslots = virtio_mem_pci_get_memslots;
 }
 
 static const TypeInfo virtio_mem_pci_info = {

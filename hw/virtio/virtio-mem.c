@@ -96,6 +96,8 @@ uint16_t virtio_mem_plug_range(VirtIOMEM *vmem, uint64_t first, uint64_t nb)
 {
     VirtioMemRange r = virtio_mem_range(vmem, first, nb);
 
+    /* Map before listeners hear of the blocks: they must find them. */
+    virtio_mem_memslots_map_range(vmem, first, nb);
     if (!virtio_mem_prealloc(vmem, &r)) {
         trace_virtio_mem_busy("prealloc");
         goto out_discard;
@@ -113,6 +115,7 @@ uint16_t virtio_mem_plug_range(VirtIOMEM *vmem, uint64_t first, uint64_t nb)
 out_discard:
     /* Pages touched by a failed preallocation must not stay behind. */
     ram_block_discard_range(virtio_mem_rb(vmem), r.offset, r.size);
+    virtio_mem_memslots_sync_range(vmem, first, nb);
     return VIRTIO_MEM_RESP_BUSY;
 }
 
@@ -131,6 +134,8 @@ uint16_t virtio_mem_unplug_range(VirtIOMEM *vmem, uint64_t first,
         return VIRTIO_MEM_RESP_BUSY;
     }
     virtio_mem_blocks_set_range(&vmem->blocks, first, nb, false);
+    /* After the last block of an alias is gone, unmap it. */
+    virtio_mem_memslots_sync_range(vmem, first, nb);
     trace_virtio_mem_unplugged(first, nb, vmem->blocks.plugged_size);
     virtio_mem_size_changed(vmem);
     return VIRTIO_MEM_RESP_ACK;
@@ -175,6 +180,7 @@ uint16_t virtio_mem_unplug_all(VirtIOMEM *vmem)
             warn_report("virtio-mem: discarding all memory failed");
         }
         virtio_mem_blocks_clear_all(&vmem->blocks);
+        virtio_mem_memslots_sync_range(vmem, 0, vmem->blocks.nb_blocks);
     }
     virtio_mem_resize_usable_region(vmem, true);
     trace_virtio_mem_unplugged_all(vmem->blocks.usable_region_size);
@@ -441,12 +447,6 @@ static bool virtio_mem_check_options(VirtIOMEM *vmem, Error **errp)
                    VIRTIO_MEM_UNPLUGGED_INACCESSIBLE_PROP);
         return false;
     }
-    if (vmem->dynamic_memslots) {
-        /* TODO(issue 4): memslot aliases */
-        error_setg(errp, "'%s=on' is not supported yet",
-                   VIRTIO_MEM_DYNAMIC_MEMSLOTS_PROP);
-        return false;
-    }
     return true;
 }
 
@@ -513,6 +513,9 @@ static bool virtio_mem_device_realize(DeviceState *dev, Error **errp)
     vmem->blocks.usable_region_size =
         virtio_mem_blocks_usable_for(&vmem->blocks, vmem->requested_size_prop);
 
+    if (vmem->dynamic_memslots) {
+        virtio_mem_memslots_init(vmem);
+    }
     virtio_init(vdev, VIRTIO_ID_MEM, sizeof(VirtioMemConfigWire));
     vmem->vq = virtio_add_queue(vdev, VIRTIO_MEM_QUEUE_SIZE,
                                 virtio_mem_handle_request);
@@ -538,6 +541,7 @@ static void virtio_mem_device_unrealize(DeviceState *dev)
     /* Nothing may stay plugged behind a device that is gone. */
     ram_block_discard_range(virtio_mem_rb(vmem), 0,
                             vmem->blocks.region_size);
+    virtio_mem_memslots_destroy(vmem);
     virtio_mem_blocks_destroy(&vmem->blocks);
     ram_block_coordinated_discard_require(false);
 }
@@ -759,7 +763,14 @@ MemoryRegion *virtio_mem_get_memory_region(VirtIOMEM *vmem, Error **errp)
         error_setg(errp, "'%s' property is not set", VIRTIO_MEM_MEMDEV_PROP);
         return NULL;
     }
-    return virtio_mem_mr(vmem);
+    /* With dynamic-memslots the machine maps the container of aliases. */
+    return vmem->dynamic_memslots ? virtio_mem_memslots_container(vmem)
+                                  : virtio_mem_mr(vmem);
+}
+
+unsigned int virtio_mem_get_memslots(const VirtIOMEM *vmem)
+{
+    return vmem->nb_memslots ? vmem->nb_memslots : 1;
 }
 
 uint64_t virtio_mem_get_addr(const VirtIOMEM *vmem)

@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "libqtest.h"
+#include "libqos/virtio-mem.h"
 
 #define TEST_DEVICE_ARGS "-m 4G,maxmem=1028G " \
     "-object memory-backend-ram,id=mem0,size=1T,reserve=off " \
@@ -80,6 +81,207 @@ static void test_max_memslots_limit(void)
     qtest_quit(qts);
 }
 
+/* ---- virtio-mem dynamic-memslots ---- */
+
+#define TEST_DYNAMIC_ARGS "-m 4G,maxmem=1028G " \
+    "-object memory-backend-ram,id=mem0,size=1T,reserve=off " \
+    "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=8G," \
+    "dynamic-memslots=on,unplugged-inaccessible=on"
+
+typedef struct TestDyn {
+    QTestState *qts;
+    QVirtioMem *m;
+    QVirtioMemConfig cfg;
+} TestDyn;
+
+static bool test_dyn_start(TestDyn *t, const char *extra)
+{
+    g_autofree char *args = g_strdup_printf("%s " TEST_DYNAMIC_ARGS,
+                                            extra ? extra : "");
+
+    if (qtest_is_reference()) {
+        g_test_skip("QEMU 7.2 has no dynamic-memslots");
+        return false;
+    }
+    t->qts = qtest_init(args);
+    t->m = qvirtio_mem_init(t->qts);
+    qvirtio_mem_read_config(t->m, &t->cfg);
+    return true;
+}
+
+static void test_dyn_stop(TestDyn *t)
+{
+    qvirtio_mem_free(t->m);
+    qtest_quit(t->qts);
+}
+
+static uint16_t test_dyn_req(TestDyn *t, uint16_t type, uint64_t offset,
+                             uint16_t nb)
+{
+    return qvirtio_mem_request(t->m, type, t->cfg.addr + offset, nb, NULL);
+}
+
+/* Names of the memslot aliases mapped, in info mtree order ("0,1"). */
+static char *test_dyn_mapped(TestDyn *t)
+{
+    g_autofree char *mtree = qtest_hmp(t->qts, "info mtree");
+    g_autoptr(GString) names = g_string_new("");
+    const char *p = mtree;
+
+    /* Only the system tree: stop at the next address space. */
+    while ((p = strstr(p, "alias memslot-")) && p < strstr(mtree,
+                                                           "address-space: I/O")) {
+        p += strlen("alias memslot-");
+        g_string_append_printf(names, "%s%ld", names->len ? "," : "",
+                               strtol(p, NULL, 10));
+    }
+    return g_string_free(g_steal_pointer(&names), false);
+}
+
+static void test_dyn_first_in_last_out(void)
+{
+    TestDyn t;
+    g_autofree char *m0 = NULL, *m1 = NULL, *m2 = NULL, *m3 = NULL;
+    g_autofree char *mtree = NULL;
+
+    if (!test_dyn_start(&t, NULL)) {
+        return;
+    }
+    m0 = test_dyn_mapped(&t);
+    g_assert_cmpstr(m0, ==, "");
+    /* 2 GiB at the start: the first 4 GiB alias only. */
+    g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 0, 1024), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    m1 = test_dyn_mapped(&t);
+    g_assert_cmpstr(m1, ==, "0");
+    mtree = qtest_hmp(t.qts, "info mtree");
+    g_assert_nonnull(strstr(mtree, "      0000000180000000-000001017fffffff "
+                                   "(prio 0, i/o): virtio-mem-memslots\r\n"
+                                   "        0000000180000000-"
+                                   "000000027fffffff (prio 0, ram): alias "
+                                   "memslot-0 @mem0 0000000000000000-"
+                                   "00000000ffffffff\r\n"));
+    /* One block at 5 GiB maps alias 1; unplugging it unmaps it again. */
+    g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 5 * GiB, 1), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    m2 = test_dyn_mapped(&t);
+    g_assert_cmpstr(m2, ==, "0,1");
+    g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_UNPLUG, 5 * GiB, 1),
+                     ==, QVIRTIO_MEM_RESP_ACK);
+    /* Alias 0 stays while any of its blocks is plugged. */
+    g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_UNPLUG, 0, 1023), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    m3 = test_dyn_mapped(&t);
+    g_assert_cmpstr(m3, ==, "0");
+    test_dyn_stop(&t);
+}
+
+static void test_dyn_unmapped_alias_is_unassigned(void)
+{
+    TestDyn t;
+
+    if (!test_dyn_start(&t, NULL)) {
+        return;
+    }
+    g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 0, 1), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    qtest_writeq(t.qts, t.cfg.addr + 8, 0x5a5a);
+    g_assert_cmphex(qtest_readq(t.qts, t.cfg.addr + 8), ==, 0x5a5a);
+    /* Inside the usable region but in alias 1, which is not mapped. */
+    qtest_writeq(t.qts, t.cfg.addr + 6 * GiB, 0x1234);
+    g_assert_cmphex(qtest_readq(t.qts, t.cfg.addr + 6 * GiB), ==, 0);
+    test_dyn_stop(&t);
+}
+
+static void test_dyn_unplug_all_and_reset_unmap_all(void)
+{
+    TestDyn t;
+    g_autofree char *after_all = NULL, *after_reset = NULL;
+
+    if (!test_dyn_start(&t, NULL)) {
+        return;
+    }
+    test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 0, 1);
+    test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 4 * GiB, 1);
+    g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_UNPLUG_ALL, 0, 0), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    after_all = test_dyn_mapped(&t);
+    g_assert_cmpstr(after_all, ==, "");
+    test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 0, 1);
+    json_decref(qtest_qmp(t.qts, "{'execute': 'system_reset'}"));
+    json_decref(qtest_qmp_eventwait_ref(t.qts, "RESET"));
+    after_reset = test_dyn_mapped(&t);
+    g_assert_cmpstr(after_reset, ==, "");
+    test_dyn_stop(&t);
+}
+
+static void test_dyn_few_slots_means_one(void)
+{
+    TestDyn t;
+    json_t *c;
+    g_autofree char *mtree = NULL;
+
+    if (!test_dyn_start(&t, "-accel qtest,max-memslots=400")) {
+        return;
+    }
+    mtree = qtest_hmp(t.qts, "info mtree");
+    g_assert_null(strstr(mtree, "memslot-1"));
+    g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 0, 1), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    c = test_query(t.qts);
+    g_assert_cmpuint(json_integer_value(json_object_get(
+        json_array_get(json_object_get(c, "slots"), 2), "size")), ==, TiB);
+    json_decref(c);
+    test_dyn_stop(&t);
+}
+
+/* The headline: 1 GiB plugged of a 1 TiB device costs <= 1/200 of the
+ * modeled KVM metadata with dynamic-memslots. */
+static uint64_t test_dyn_device_metadata(bool dynamic)
+{
+    g_autofree char *args = g_strdup_printf("%s%s", TEST_DEVICE_ARGS,
+        dynamic ? ",dynamic-memslots=on,unplugged-inaccessible=on" : "");
+    QTestState *qts = qtest_init(args);
+    QVirtioMem *m = qvirtio_mem_init(qts);
+    QVirtioMemConfig cfg;
+    json_t *c, *slot;
+    size_t i;
+    uint64_t total = 0;
+
+    qvirtio_mem_read_config(m, &cfg);
+    g_assert_cmpuint(qvirtio_mem_request(m, QVIRTIO_MEM_REQ_PLUG, cfg.addr,
+                                         512, NULL), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    c = test_query(qts);
+    json_array_foreach(json_object_get(c, "slots"), i, slot) {
+        if (!strcmp(json_string_value(json_object_get(slot, "region")),
+                    "mem0")) {
+            total += json_integer_value(json_object_get(slot,
+                                                        "kvm-metadata"));
+        }
+    }
+    json_decref(c);
+    qvirtio_mem_free(m);
+    qtest_quit(qts);
+    return total;
+}
+
+static void test_dyn_metadata_ratio(void)
+{
+    uint64_t off, on;
+
+    if (qtest_is_reference()) {
+        g_test_skip("QEMU 7.2 has no dynamic-memslots");
+        return;
+    }
+    off = test_dyn_device_metadata(false);
+    on = test_dyn_device_metadata(true);
+    g_test_message("modeled KVM metadata: %" PRIu64 " B off, %" PRIu64
+                   " B on", off, on);
+    g_assert_cmpuint(off, ==, 2757767168ULL);
+    g_assert_cmpuint(on * 200, <=, off);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -87,5 +289,15 @@ int main(int argc, char **argv)
                     test_slots_of_q35_with_device);
     g_test_add_func("/memslots/qtest/max-memslots-limit",
                     test_max_memslots_limit);
+    g_test_add_func("/memslots/dynamic/first-block-in-last-block-out",
+                    test_dyn_first_in_last_out);
+    g_test_add_func("/memslots/dynamic/unmapped-alias-is-unassigned",
+                    test_dyn_unmapped_alias_is_unassigned);
+    g_test_add_func("/memslots/dynamic/unplug-all-and-reset-unmap-all",
+                    test_dyn_unplug_all_and_reset_unmap_all);
+    g_test_add_func("/memslots/dynamic/max-memslots-400-means-one",
+                    test_dyn_few_slots_means_one);
+    g_test_add_func("/memslots/dynamic/metadata-on-below-1-200th-of-off",
+                    test_dyn_metadata_ratio);
     return g_test_run();
 }

@@ -29,6 +29,8 @@ typedef struct MemoryDeviceClass {
     uint64_t (*get_min_alignment)(const MemoryDeviceState *md);
     /* {"type": "...", "data": {...}} for query-memory-devices. */
     json_t *(*get_device_info)(const MemoryDeviceState *md);
+    /* Memslots the device decided to use (NULL: 1). */
+    unsigned int (*get_memslots)(const MemoryDeviceState *md);
 } MemoryDeviceClass;
 
 #define MEMORY_DEVICE_GET_CLASS(obj) \
@@ -94,6 +96,15 @@ typedef struct DeviceState DeviceState;
 bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp);
 void memory_device_plug(DeviceState *dev, MachineState *ms);
 void memory_device_unplug(DeviceState *dev, MachineState *ms);
+
+/*
+ * The view of memslots for a new device dev (not counted itself): the
+ * accelerator's table as the consumer, the other memory devices' memslots
+ * as required, the machine's area.  Reserved memslots are not tracked yet
+ * (always 0).
+ */
+void memory_devices_memslot_view(DeviceState *dev, MachineState *ms,
+                                 MemoryDeviceMemslotView *v);
 
 /* Realized memory devices sorted by address (DeviceState *); free with
  * g_ptr_array_unref.  O(objects below /machine). */

@@ -57,6 +57,13 @@ struct VirtIOMEM {
     VirtQueue *vq;
     RamDiscardManager rdm;
     bool prealloc_warned;           /* a failed prealloc was reported */
+    /* dynamic-memslots: container of nb_memslots aliases of memslot_size
+     * bytes (the last may be smaller); alias i mapped iff it holds a
+     * plugged block.  NULL / 0 without dynamic-memslots. */
+    MemoryRegion *memslots_container;
+    MemoryRegion *memslots;
+    unsigned int nb_memslots;
+    uint64_t memslot_size;
     /* The proxy (virtio-mem-pci) whose id and path events carry. */
     Object *event_owner;
 };
@@ -64,6 +71,8 @@ struct VirtIOMEM {
 #define VIRTIO_MEM(obj) OBJECT_CHECK(VirtIOMEM, (obj), TYPE_VIRTIO_MEM)
 
 /* For virtio-mem-pci and the memory-device glue. */
+/* Memslots the device uses: nb of aliases with dynamic-memslots, else 1. */
+unsigned int virtio_mem_get_memslots(const VirtIOMEM *vmem);
 MemoryRegion *virtio_mem_get_memory_region(VirtIOMEM *vmem, Error **errp);
 uint64_t virtio_mem_get_addr(const VirtIOMEM *vmem);
 bool virtio_mem_set_addr(VirtIOMEM *vmem, uint64_t addr, Error **errp);
