@@ -154,6 +154,11 @@ void memslots_destroy(MemslotTable *table)
     g_free(table);
 }
 
+const char *memslots_name(const MemslotTable *table)
+{
+    return table->name;
+}
+
 unsigned int memslots_max(const MemslotTable *table)
 {
     return table->max_slots;

@@ -47,6 +47,25 @@ static GArray *memory_device_used_ranges(DeviceState *self,
     return ranges;
 }
 
+/*
+ * Every memory device needs at least one memslot (a device with
+ * dynamic-memslots decides how many within what is free).
+ */
+static bool memory_device_check_memslots(DeviceState *dev, Error **errp)
+{
+    MemslotTable *table = accel_get_memslots();
+
+    if (!table || memslots_free(table) >= 1) {
+        return true;
+    }
+    error_setg(errp, "device '%s' needs 1 memslot but 0 are free (%s %u of "
+               "%u)", memory_device_id(dev), memslots_name(table),
+               memslots_free(table), memslots_max(table));
+    error_append_hint(errp, "Raise the accelerator's memslot limit or use "
+                      "fewer memory devices.\n");
+    return false;
+}
+
 bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp)
 {
     MemoryDeviceState *md = (MemoryDeviceState *)dev;
@@ -79,6 +98,9 @@ bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp)
                           "by at least %s.\n", size_str(size).s,
                           size_str(area_size).s,
                           size_str(used_size + size - area_size).s);
+        return false;
+    }
+    if (!memory_device_check_memslots(dev, errp)) {
         return false;
     }
     align = MAX(mdc->get_min_alignment ? mdc->get_min_alignment(md) : 0,

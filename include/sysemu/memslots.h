@@ -77,6 +77,7 @@ void memslots_register(MemslotTable *table, AddressSpace *as);
 void memslots_unregister(MemslotTable *table);
 
 /* Slot limit, slots in use, slots free (max - used).  O(1). */
+const char *memslots_name(const MemslotTable *table);
 unsigned int memslots_max(const MemslotTable *table);
 unsigned int memslots_used(const MemslotTable *table);
 unsigned int memslots_free(const MemslotTable *table);

@@ -81,6 +81,30 @@ static void test_max_memslots_limit(void)
     qtest_quit(qts);
 }
 
+static void test_device_without_free_memslot_refused(void)
+{
+    int status = 0;
+    g_autofree char *err = NULL;
+
+    if (qtest_is_reference()) {
+        g_test_skip("-accel qtest,max-memslots is a hotmem property");
+        return;
+    }
+    /* RAM takes slots 0 and 1, the first device slot 2: none left. */
+    err = qtest_probe_cli("-machine q35 -accel qtest,max-memslots=3 -S "
+                          "-display none -nodefaults -m 4G,maxmem=12G "
+                          "-object memory-backend-ram,id=m1,size=2G "
+                          "-object memory-backend-ram,id=m2,size=2G "
+                          "-device virtio-mem-pci,id=v1,memdev=m1 "
+                          "-device virtio-mem-pci,id=v2,memdev=m2", &status);
+    g_assert_cmpint(status, ==, 1);
+    g_assert_cmpstr(err, ==, "qemu-system-x86_64: -device "
+                    "virtio-mem-pci,id=v2,memdev=m2: device 'v2' needs 1 "
+                    "memslot but 0 are free (qtest 0 of 3)\nRaise the "
+                    "accelerator's memslot limit or use fewer memory "
+                    "devices.\n");
+}
+
 /* ---- virtio-mem dynamic-memslots ---- */
 
 #define TEST_DYNAMIC_ARGS "-m 4G,maxmem=1028G " \
@@ -289,6 +313,8 @@ int main(int argc, char **argv)
                     test_slots_of_q35_with_device);
     g_test_add_func("/memslots/qtest/max-memslots-limit",
                     test_max_memslots_limit);
+    g_test_add_func("/memslots/device/no-free-memslot-is-refused",
+                    test_device_without_free_memslot_refused);
     g_test_add_func("/memslots/dynamic/first-block-in-last-block-out",
                     test_dyn_first_in_last_out);
     g_test_add_func("/memslots/dynamic/unmapped-alias-is-unassigned",
