@@ -259,6 +259,53 @@ static void test_dyn_few_slots_means_one(void)
     test_dyn_stop(&t);
 }
 
+/* A pc-dimm (one memslot) and a virtio-mem with dynamic-memslots: the
+ * device deciding second counts the DIMM's memslot and space. */
+static void test_dyn_with_pc_dimm(void)
+{
+    TestDyn t;
+    json_t *r, *list, *c;
+    g_autofree char *mtree = NULL;
+
+    if (qtest_is_reference()) {
+        g_test_skip("QEMU 7.2 has no dynamic-memslots");
+        return;
+    }
+    t.qts = qtest_init("-m 4G,slots=2,maxmem=1030G "
+                       "-object memory-backend-ram,id=d0,size=2G "
+                       "-device pc-dimm,id=dimm0,memdev=d0 "
+                       "-object memory-backend-ram,id=mem0,size=1T,"
+                       "reserve=off -device virtio-mem-pci,id=vmem0,"
+                       "memdev=mem0,requested-size=8G,dynamic-memslots=on,"
+                       "unplugged-inaccessible=on");
+    t.m = qvirtio_mem_init(t.qts);
+    qvirtio_mem_read_config(t.m, &t.cfg);
+    r = qtest_qmp(t.qts, "{'execute': 'query-memory-devices'}");
+    list = json_object_get(r, "return");
+    g_assert_cmpuint(json_array_size(list), ==, 2);
+    g_assert_cmpstr(json_string_value(json_object_get(
+        json_array_get(list, 0), "type")), ==, "dimm");
+    g_assert_cmpint(json_integer_value(json_object_get(json_object_get(
+        json_array_get(list, 0), "data"), "slot")), ==, 0);
+    g_assert_cmpstr(json_string_value(json_object_get(
+        json_array_get(list, 1), "type")), ==, "virtio-mem");
+    json_decref(r);
+    /* 255 memslots left of the soft limit, 1026 of 1028 GiB free for a
+     * 1 TiB device: 254 aliases of 4130 MiB. */
+    mtree = qtest_hmp(t.qts, "info mtree");
+    g_assert_nonnull(strstr(mtree, "virtio-mem-memslots"));
+    g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 0, 1), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    c = test_query(t.qts);
+    /* RAM below and above 4 GiB, the DIMM, one alias */
+    g_assert_cmpint(json_integer_value(json_object_get(c, "used")), ==, 4);
+    g_assert_cmpuint(json_integer_value(json_object_get(
+        json_array_get(json_object_get(c, "slots"), 3), "size")), ==,
+        4130 * MiB);
+    json_decref(c);
+    test_dyn_stop(&t);
+}
+
 /* The headline: 1 GiB plugged of a 1 TiB device costs <= 1/200 of the
  * modeled KVM metadata with dynamic-memslots. */
 static uint64_t test_dyn_device_metadata(bool dynamic)
@@ -323,6 +370,8 @@ int main(int argc, char **argv)
                     test_dyn_unplug_all_and_reset_unmap_all);
     g_test_add_func("/memslots/dynamic/max-memslots-400-means-one",
                     test_dyn_few_slots_means_one);
+    g_test_add_func("/memslots/dynamic/pc-dimm-and-virtio-mem-accounted",
+                    test_dyn_with_pc_dimm);
     g_test_add_func("/memslots/dynamic/metadata-on-below-1-200th-of-off",
                     test_dyn_metadata_ratio);
     return g_test_run();
