@@ -156,7 +156,13 @@ void memory_devices_memslot_view(DeviceState *self, MachineState *ms,
         if (dev == self) {
             continue;
         }
-        v->required += mdc->get_memslots ? mdc->get_memslots(md) : 1;
+        unsigned int decided = mdc->get_memslots ? mdc->get_memslots(md)
+                                                  : 1;
+        unsigned int used = mdc->get_used_memslots
+                            ? mdc->get_used_memslots(md) : decided;
+
+        v->required += decided;
+        v->reserved += decided - MIN(used, decided);
         v->area_used += memory_region_size(mdc->get_memory_region(md, NULL));
     }
 }

@@ -101,6 +101,12 @@ static unsigned int virtio_mem_pci_get_memslots(const MemoryDeviceState *md)
     return virtio_mem_get_memslots(virtio_mem_pci_vmem(md));
 }
 
+static unsigned int virtio_mem_pci_get_used_memslots(
+    const MemoryDeviceState *md)
+{
+    return virtio_mem_get_used_memslots(virtio_mem_pci_vmem(md));
+}
+
 static void virtio_mem_pci_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -124,6 +130,7 @@ static void virtio_mem_pci_class_init(ObjectClass *klass, void *data)
     mdc->get_min_alignment = virtio_mem_pci_get_min_alignment;
     mdc->get_device_info = virtio_mem_pci_get_device_info;
     mdc->get_memslots = virtio_mem_pci_get_memslots;
+    mdc->get_used_memslots = virtio_mem_pci_get_used_memslots;
 }
 
 static const TypeInfo virtio_mem_pci_info = {

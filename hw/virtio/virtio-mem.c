@@ -773,6 +773,11 @@ unsigned int virtio_mem_get_memslots(const VirtIOMEM *vmem)
     return vmem->nb_memslots ? vmem->nb_memslots : 1;
 }
 
+unsigned int virtio_mem_get_used_memslots(const VirtIOMEM *vmem)
+{
+    return vmem->nb_memslots ? virtio_mem_memslots_mapped(vmem) : 1;
+}
+
 uint64_t virtio_mem_get_addr(const VirtIOMEM *vmem)
 {
     return vmem->memaddr;

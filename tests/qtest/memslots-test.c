@@ -306,6 +306,46 @@ static void test_dyn_with_pc_dimm(void)
     test_dyn_stop(&t);
 }
 
+/* Two 512 GiB devices in a 1 TiB area share the 256 by size: 128 aliases
+ * of 4 GiB each; the second counts the first's 128 as required. */
+static void test_dyn_two_devices_share(void)
+{
+    QTestState *qts;
+    g_autofree char *mtree = NULL;
+    const char *p;
+    int n127 = 0;
+
+    if (qtest_is_reference()) {
+        g_test_skip("QEMU 7.2 has no dynamic-memslots");
+        return;
+    }
+    qts = qtest_init("-m 4G,maxmem=1028G "
+        "-object memory-backend-ram,id=m0,size=512G,reserve=off "
+        "-object memory-backend-ram,id=m1,size=512G,reserve=off "
+        "-device virtio-mem-pci,id=v0,memdev=m0,requested-size=512G,"
+        "dynamic-memslots=on,unplugged-inaccessible=on "
+        "-device virtio-mem-pci,id=v1,memdev=m1,requested-size=512G,"
+        "dynamic-memslots=on,unplugged-inaccessible=on");
+    /* Map each device's last alias: one block near its end. */
+    for (int d = 0; d < 2; d++) {
+        QVirtioMem *m = qvirtio_mem_init_nth(qts, d);
+        QVirtioMemConfig cfg;
+
+        qvirtio_mem_read_config(m, &cfg);
+        g_assert_cmpuint(qvirtio_mem_request(m, QVIRTIO_MEM_REQ_PLUG,
+                                             cfg.addr + 510 * GiB, 1, NULL),
+                         ==, QVIRTIO_MEM_RESP_ACK);
+        qvirtio_mem_free(m);
+    }
+    mtree = qtest_hmp(qts, "info mtree");
+    for (p = mtree; (p = strstr(p, "alias memslot-127 ")); p++) {
+        n127++;
+    }
+    g_assert_cmpint(n127, ==, 2);
+    g_assert_null(strstr(mtree, "memslot-128"));
+    qtest_quit(qts);
+}
+
 /* The headline: 1 GiB plugged of a 1 TiB device costs <= 1/200 of the
  * modeled KVM metadata with dynamic-memslots. */
 static uint64_t test_dyn_device_metadata(bool dynamic)
@@ -372,6 +412,8 @@ int main(int argc, char **argv)
                     test_dyn_few_slots_means_one);
     g_test_add_func("/memslots/dynamic/pc-dimm-and-virtio-mem-accounted",
                     test_dyn_with_pc_dimm);
+    g_test_add_func("/memslots/dynamic/two-devices-share-by-size",
+                    test_dyn_two_devices_share);
     g_test_add_func("/memslots/dynamic/metadata-on-below-1-200th-of-off",
                     test_dyn_metadata_ratio);
     return g_test_run();

@@ -31,6 +31,8 @@ typedef struct MemoryDeviceClass {
     json_t *(*get_device_info)(const MemoryDeviceState *md);
     /* Memslots the device decided to use (NULL: 1). */
     unsigned int (*get_memslots)(const MemoryDeviceState *md);
+    /* Of those, mapped now (NULL: all of them). */
+    unsigned int (*get_used_memslots)(const MemoryDeviceState *md);
 } MemoryDeviceClass;
 
 #define MEMORY_DEVICE_GET_CLASS(obj) \
@@ -100,8 +102,8 @@ void memory_device_unplug(DeviceState *dev, MachineState *ms);
 /*
  * The view of memslots for a new device dev (not counted itself): the
  * accelerator's table as the consumer, the other memory devices' memslots
- * as required, the machine's area.  Reserved memslots are not tracked yet
- * (always 0).
+ * as required and, of those, the ones not mapped yet as reserved (the
+ * table does not count them as used), the machine's area.
  */
 void memory_devices_memslot_view(DeviceState *dev, MachineState *ms,
                                  MemoryDeviceMemslotView *v);

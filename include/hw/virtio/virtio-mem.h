@@ -73,6 +73,8 @@ struct VirtIOMEM {
 /* For virtio-mem-pci and the memory-device glue. */
 /* Memslots the device uses: nb of aliases with dynamic-memslots, else 1. */
 unsigned int virtio_mem_get_memslots(const VirtIOMEM *vmem);
+/* Of those, mapped now (1 without dynamic-memslots: mapped whole). */
+unsigned int virtio_mem_get_used_memslots(const VirtIOMEM *vmem);
 MemoryRegion *virtio_mem_get_memory_region(VirtIOMEM *vmem, Error **errp);
 uint64_t virtio_mem_get_addr(const VirtIOMEM *vmem);
 bool virtio_mem_set_addr(VirtIOMEM *vmem, uint64_t addr, Error **errp);

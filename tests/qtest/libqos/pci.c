@@ -56,18 +56,24 @@ void qpci_config_writel(QPCIDevice *dev, uint8_t offset, uint32_t value)
     qtest_outl(dev->bus->qts, QPCI_CONFIG_DATA, value);
 }
 
-QPCIDevice *qpci_find_device(QPCIBus *bus, uint16_t vendor, uint16_t device)
+QPCIDevice *qpci_find_device_nth(QPCIBus *bus, uint16_t vendor,
+                                 uint16_t device, int nth)
 {
     QPCIDevice probe = { .bus = bus };
 
     for (probe.devfn = 0; probe.devfn < 256; probe.devfn++) {
         uint32_t id = qpci_config_readl(&probe, QPCI_VENDOR_ID);
 
-        if ((id & 0xffff) == vendor && (id >> 16) == device) {
+        if ((id & 0xffff) == vendor && (id >> 16) == device && !nth--) {
             return g_memdup2(&probe, sizeof(probe));
         }
     }
     return NULL;
+}
+
+QPCIDevice *qpci_find_device(QPCIBus *bus, uint16_t vendor, uint16_t device)
+{
+    return qpci_find_device_nth(bus, vendor, device, 0);
 }
 
 uint8_t qpci_find_capability(QPCIDevice *dev, uint8_t id, uint8_t start)

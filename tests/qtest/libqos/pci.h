@@ -58,6 +58,9 @@ void qpci_config_writel(QPCIDevice *dev, uint8_t offset, uint32_t value);
 
 /* The first function with vendor:device on bus 0, or NULL (g_free it). */
 QPCIDevice *qpci_find_device(QPCIBus *bus, uint16_t vendor, uint16_t device);
+/* The same, the nth such function (0: the first). */
+QPCIDevice *qpci_find_device_nth(QPCIBus *bus, uint16_t vendor,
+                                 uint16_t device, int nth);
 /* Offset of the next capability with id after start (0: from the list
  * head), or 0. */
 uint8_t qpci_find_capability(QPCIDevice *dev, uint8_t id, uint8_t start);

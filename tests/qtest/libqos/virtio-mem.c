@@ -9,7 +9,13 @@
 
 QVirtioMem *qvirtio_mem_init(QTestState *qts)
 {
-    QVirtioPCIDevice *vdev = qvirtio_pci_new(qts, QVIRTIO_MEM_DEVICE_ID);
+    return qvirtio_mem_init_nth(qts, 0);
+}
+
+QVirtioMem *qvirtio_mem_init_nth(QTestState *qts, int nth)
+{
+    QVirtioPCIDevice *vdev = qvirtio_pci_new_nth(qts, QVIRTIO_MEM_DEVICE_ID,
+                                                 nth);
     uint64_t wanted = (1ULL << QVIRTIO_F_VERSION_1) |
                       (1ULL << QVIRTIO_MEM_F_ACPI_PXM) |
                       (1ULL << QVIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE);

@@ -64,6 +64,8 @@ typedef struct QVirtioMem {
 /* Find, negotiate (VERSION_1, ACPI_PXM, UNPLUGGED_INACCESSIBLE as offered),
  * set up the queue, DRIVER_OK.  NULL when there is no virtio-mem-pci. */
 QVirtioMem *qvirtio_mem_init(QTestState *qts);
+/* The same for the nth virtio-mem-pci (0: the first). */
+QVirtioMem *qvirtio_mem_init_nth(QTestState *qts, int nth);
 void qvirtio_mem_free(QVirtioMem *m);
 void qvirtio_mem_read_config(QVirtioMem *m, QVirtioMemConfig *cfg);
 

@@ -8,6 +8,8 @@
 
 #define QVIRTIO_PCI_VENDOR          0x1af4
 #define QVIRTIO_PCI_DEVICE_BASE     0x1040
+#define QVIRTIO_PCI_MMIO_PER_DEVICE 0x1000000   /* 16 MiB of BAR space */
+#define QVIRTIO_GUEST_MEM           (62 * 1024 * 1024)
 
 /* common config offsets */
 #define QVC_DFSELECT    0x00
@@ -82,14 +84,18 @@ static void qvirtio_pci_find_caps(QVirtioPCIDevice *vdev)
     g_assert_true(vdev->common && vdev->notify && vdev->isr && vdev->device);
 }
 
-QVirtioPCIDevice *qvirtio_pci_new(QTestState *qts, uint16_t device_id)
+QVirtioPCIDevice *qvirtio_pci_new_nth(QTestState *qts, uint16_t device_id,
+                                      int nth)
 {
     QVirtioPCIDevice *vdev = g_new0(QVirtioPCIDevice, 1);
 
     vdev->qts = qts;
     qpci_bus_init(&vdev->bus, qts);
-    vdev->pdev = qpci_find_device(&vdev->bus, QVIRTIO_PCI_VENDOR,
-                                  QVIRTIO_PCI_DEVICE_BASE + device_id);
+    /* Each of several devices gets its own BAR window and guest memory. */
+    vdev->bus.mmio_next += nth * QVIRTIO_PCI_MMIO_PER_DEVICE;
+    vdev->pdev = qpci_find_device_nth(&vdev->bus, QVIRTIO_PCI_VENDOR,
+                                      QVIRTIO_PCI_DEVICE_BASE + device_id,
+                                      nth);
     if (!vdev->pdev) {
         g_free(vdev);
         return NULL;
@@ -97,8 +103,14 @@ QVirtioPCIDevice *qvirtio_pci_new(QTestState *qts, uint16_t device_id)
     qvirtio_pci_find_caps(vdev);
     qpci_device_enable(vdev->pdev);
     /* Rings and buffers: 2 MiB .. 64 MiB of guest RAM. */
-    qguest_alloc_init(&vdev->alloc, 2 * 1024 * 1024, 64 * 1024 * 1024);
+    qguest_alloc_init(&vdev->alloc, 2 * 1024 * 1024 + nth * QVIRTIO_GUEST_MEM,
+                      2 * 1024 * 1024 + (nth + 1) * QVIRTIO_GUEST_MEM);
     return vdev;
+}
+
+QVirtioPCIDevice *qvirtio_pci_new(QTestState *qts, uint16_t device_id)
+{
+    return qvirtio_pci_new_nth(qts, device_id, 0);
 }
 
 void qvirtio_pci_free(QVirtioPCIDevice *vdev)

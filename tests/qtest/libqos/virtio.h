@@ -58,6 +58,9 @@ typedef struct QVirtQueue {
  * vendor capabilities.  NULL when absent.
  */
 QVirtioPCIDevice *qvirtio_pci_new(QTestState *qts, uint16_t device_id);
+/* The nth device of that id, with its own BAR window and guest memory. */
+QVirtioPCIDevice *qvirtio_pci_new_nth(QTestState *qts, uint16_t device_id,
+                                      int nth);
 void qvirtio_pci_free(QVirtioPCIDevice *vdev);
 
 uint8_t qvirtio_get_status(QVirtioPCIDevice *vdev);
