@@ -110,6 +110,96 @@ static bool bench_vmm(const char *name, double *plug, double *unplug,
     return true;
 }
 
+/* ---- dynamic-memslots: metadata and resize time, on vs off ---- */
+
+static uint64_t bench_device_metadata(QTestState *qts)
+{
+    json_t *r = qtest_qmp(qts, "{'execute': 'x-query-memslots'}");
+    json_t *c = json_array_get(json_object_get(json_object_get(r, "return"),
+                                               "consumers"), 0);
+    json_t *slot;
+    size_t i;
+    uint64_t total = 0;
+
+    json_array_foreach(json_object_get(c, "slots"), i, slot) {
+        if (!strcmp(json_string_value(json_object_get(slot, "region")),
+                    "mem0")) {
+            total += json_integer_value(json_object_get(slot,
+                                                        "kvm-metadata"));
+        }
+    }
+    json_decref(r);
+    return total;
+}
+
+/* 0 -> 1 TiB -> 0 in 1 GiB requests, 32 per notification. */
+static double bench_grow_shrink_ms(QVirtioMem *m)
+{
+    QVirtioMemConfig cfg;
+    uint64_t addrs[BENCH_BATCH];
+    uint16_t resps[BENCH_BATCH];
+    gint64 t0;
+
+    qvirtio_mem_read_config(m, &cfg);
+    t0 = g_get_monotonic_time();
+    for (int pass = 0; pass < 2; pass++) {
+        uint16_t type = pass ? QVIRTIO_MEM_REQ_UNPLUG : QVIRTIO_MEM_REQ_PLUG;
+
+        for (uint64_t i = 0; i < TiB / GiB; i += BENCH_BATCH) {
+            for (int j = 0; j < BENCH_BATCH; j++) {
+                addrs[j] = cfg.addr + (i + j) * GiB;
+            }
+            g_assert_cmpint(qvirtio_mem_request_batch(
+                                m, type, addrs, GiB / cfg.block_size,
+                                BENCH_BATCH, resps), ==, BENCH_BATCH);
+            g_assert_cmpuint(resps[0], ==, QVIRTIO_MEM_RESP_ACK);
+        }
+    }
+    return (g_get_monotonic_time() - t0) / 1000.0;
+}
+
+static void bench_dynamic(bool dynamic, uint64_t *metadata, double *ms)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-m 1G,maxmem=1025G -object memory-backend-ram,id=mem0,size=1T,"
+        "reserve=off -device virtio-mem-pci,id=vmem0,memdev=mem0,"
+        "requested-size=1T%s",
+        dynamic ? ",dynamic-memslots=on,unplugged-inaccessible=on" : "");
+    QTestState *qts = qtest_init(args);
+    QVirtioMem *m = qvirtio_mem_init(qts);
+    QVirtioMemConfig cfg;
+
+    qvirtio_mem_read_config(m, &cfg);
+    g_assert_cmpuint(qvirtio_mem_request(m, QVIRTIO_MEM_REQ_PLUG, cfg.addr,
+                                         GiB / cfg.block_size, NULL), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    *metadata = bench_device_metadata(qts);
+    g_assert_cmpuint(qvirtio_mem_request(m, QVIRTIO_MEM_REQ_UNPLUG_ALL, 0, 0,
+                                         NULL), ==, QVIRTIO_MEM_RESP_ACK);
+    *ms = bench_grow_shrink_ms(m);
+    qvirtio_mem_free(m);
+    qtest_quit(qts);
+}
+
+static void bench_dynamic_memslots(void)
+{
+    uint64_t meta_off, meta_on;
+    double ms_off, ms_on;
+
+    bench_dynamic(false, &meta_off, &ms_off);
+    bench_dynamic(true, &meta_on, &ms_on);
+    printf("kvm-metadata-1t-device-1g-plugged-dynamic-off %" PRIu64 " B\n",
+           meta_off);
+    printf("kvm-metadata-1t-device-1g-plugged-dynamic-on %" PRIu64 " B\n",
+           meta_on);
+    printf("kvm-metadata-ratio-on-over-off 1/%.0f (goal: <= 1/200)\n",
+           (double)meta_off / meta_on);
+    printf("grow-shrink-1t-dynamic-off %.1f ms\n", ms_off);
+    printf("grow-shrink-1t-dynamic-on %.1f ms\n", ms_on);
+    printf("grow-shrink-ratio-on-over-off %.2f x (goal: <= 1.5)\n",
+           ms_on / ms_off);
+}
+
 int main(int argc, char **argv)
 {
     double hp, hu, qp, qu, hc, qc;
@@ -118,6 +208,7 @@ int main(int argc, char **argv)
     printf("# 64 GiB of a 1 TiB device in 128 MiB requests, driver over "
            "qtest\n");
     bench_vmm("hotmem", &hp, &hu, &hc);
+    bench_dynamic_memslots();
     if (access(BENCH_REFERENCE, X_OK) != 0) {
         printf("# reference QEMU not installed: no ratios\n");
         return 0;
