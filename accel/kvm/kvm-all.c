@@ -8,6 +8,8 @@
 #include "qemu/osdep.h"
 #include "sysemu/accel.h"
 #include "sysemu/kvm.h"
+#include "sysemu/memslots.h"
+#include "exec/memory.h"
 #include "accel/kvm/trace.h"
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -64,9 +66,38 @@ static int kvm_open_device(void)
     return fd;
 }
 
+/* KVM_SET_USER_MEMORY_REGION for the memslot layer; size 0 deletes. */
+static int kvm_set_slot(void *opaque, unsigned int slot_id, uint64_t gpa,
+                        uint64_t size, void *hva, bool readonly)
+{
+    struct kvm_userspace_memory_region region = {
+        .slot = slot_id,
+        .flags = readonly ? KVM_MEM_READONLY : 0,
+        .guest_phys_addr = gpa,
+        .memory_size = size,
+        .userspace_addr = (uintptr_t)hva,
+    };
+
+    return ioctl(kvm_vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0
+           ? -errno : 0;
+}
+
+static const MemslotBackendOps kvm_memslot_ops = {
+    .set_slot = kvm_set_slot,
+};
+
+/* The VM's slot limit; KVM before KVM_CAP_NR_MEMSLOTS had 32. */
+static unsigned int kvm_max_memslots(int vm_fd)
+{
+    int n = ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
+
+    return n > 0 ? n : 32;
+}
+
 static bool kvm_accel_init(json_t *props, Error **errp)
 {
     int fd = kvm_open_device();
+    MemslotTable *table;
     int vm_fd;
 
     if (fd < 0) {
@@ -84,6 +115,10 @@ static bool kvm_accel_init(json_t *props, Error **errp)
     kvm_fd = fd;
     kvm_vm_fd = vm_fd;
     trace_kvm_init_vm(vm_fd, KVM_EXPECTED_API_VERSION);
+    table = memslots_new(KVM_ACCEL_NAME, kvm_max_memslots(vm_fd),
+                         &kvm_memslot_ops, NULL);
+    memslots_register(table, address_space_memory());
+    accel_set_memslots(table);
     return true;
 }
 
