@@ -4,8 +4,6 @@
  */
 #include "qemu/osdep.h"
 #include "sysemu/accel.h"
-#include "sysemu/memslots.h"
-#include "monitor/monitor.h"
 
 #define ACCEL_MAX 8
 
@@ -79,32 +77,4 @@ void accel_set_memslots(MemslotTable *table)
 MemslotTable *accel_get_memslots(void)
 {
     return accel_memslots;
-}
-
-static json_t *qmp_x_query_memslots(json_t *args, Error **errp)
-{
-    if (!accel_memslots) {
-        error_setg(errp, "the accelerator keeps no memslot table");
-        return NULL;
-    }
-    return json_pack("{s:[o]}", "consumers",
-                     memslots_to_json(accel_memslots));
-}
-
-static bool hmp_info_memslots(GString *out, int argc, char **argv,
-                              Error **errp)
-{
-    if (!accel_memslots) {
-        error_setg(errp, "the accelerator keeps no memslot table");
-        return false;
-    }
-    memslots_format_info(accel_memslots, out);
-    return true;
-}
-
-void accel_register_commands(void)
-{
-    qmp_register_command("x-query-memslots", qmp_x_query_memslots, 0);
-    hmp_register_info("memslots", "", "show the accelerator's memslots",
-                      hmp_info_memslots);
 }

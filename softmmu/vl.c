@@ -1003,7 +1003,6 @@ static void vl_start_monitors(VlConfig *cfg)
     hostmem_qmp_register();
     memory_devices_register_commands();
     qdev_monitor_register();
-    accel_register_commands();
     for (i = 0; i < cfg->qmps->len; i++) {
         VlQmp *q = g_ptr_array_index(cfg->qmps, i);
 

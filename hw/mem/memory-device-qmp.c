@@ -8,6 +8,8 @@
 #include "hw/core/qdev.h"
 #include "hw/boards.h"
 #include "monitor/monitor.h"
+#include "sysemu/accel.h"
+#include "sysemu/memslots.h"
 
 #define MEMORY_DEVICE_EVENT_INTERVAL_MS 1000
 
@@ -223,8 +225,73 @@ bool hmp_info_memory_devices(GString *out, int argc, char **argv,
     return true;
 }
 
+/* ---- memslots: the accelerator's table and each device's share ---- */
+
+static json_t *memory_devices_memslots_json(void)
+{
+    g_autoptr(GPtrArray) devices = memory_devices_list();
+    json_t *list = json_array();
+
+    for (guint i = 0; i < devices->len; i++) {
+        DeviceState *dev = g_ptr_array_index(devices, i);
+        MemoryDeviceState *md = (MemoryDeviceState *)dev;
+        const MemoryDeviceClass *mdc = MEMORY_DEVICE_GET_CLASS(md);
+        unsigned int decided = mdc->get_memslots ? mdc->get_memslots(md) : 1;
+        unsigned int used = mdc->get_used_memslots
+                            ? mdc->get_used_memslots(md) : decided;
+        g_autofree char *path = object_get_canonical_path(OBJECT(dev));
+
+        json_array_append_new(list, json_pack("{s:s,s:i,s:i}", "qom-path",
+                                              path, "required", (int)decided,
+                                              "used", (int)used));
+    }
+    return list;
+}
+
+static json_t *qmp_x_query_memslots(json_t *args, Error **errp)
+{
+    MemslotTable *table = accel_get_memslots();
+
+    if (!table) {
+        error_setg(errp, "the accelerator keeps no memslot table");
+        return NULL;
+    }
+    return json_pack("{s:[o],s:o}", "consumers", memslots_to_json(table),
+                     "memory-devices", memory_devices_memslots_json());
+}
+
+static bool hmp_info_memslots(GString *out, int argc, char **argv,
+                              Error **errp)
+{
+    MemslotTable *table = accel_get_memslots();
+    g_autoptr(json_t) devices = NULL;
+    json_t *d;
+    size_t i;
+
+    if (!table) {
+        error_setg(errp, "the accelerator keeps no memslot table");
+        return false;
+    }
+    memslots_format_info(table, out);
+    devices = memory_devices_memslots_json();
+    json_array_foreach(devices, i, d) {
+        g_string_append_printf(out, "memory device %s: %d memslots "
+                               "required, %d used\n",
+                               json_string_value(json_object_get(d,
+                                                                 "qom-path")),
+                               (int)json_integer_value(json_object_get(
+                                   d, "required")),
+                               (int)json_integer_value(json_object_get(
+                                   d, "used")));
+    }
+    return true;
+}
+
 void memory_devices_register_commands(void)
 {
+    qmp_register_command("x-query-memslots", qmp_x_query_memslots, 0);
+    hmp_register_info("memslots", "", "show the accelerator's memslots",
+                      hmp_info_memslots);
     qmp_register_command("query-memory-devices", qmp_query_memory_devices,
                          QMP_CMD_ALLOW_PRECONFIG);
     hmp_register_info("memory-devices", "", "show memory devices",

@@ -28,8 +28,6 @@ typedef struct MemslotTable MemslotTable;
 /* The memslot table of the current accelerator (NULL before init). */
 void accel_set_memslots(MemslotTable *table);
 MemslotTable *accel_get_memslots(void);
-/* HMP info memslots and QMP x-query-memslots (hotmem extension). */
-void accel_register_commands(void);
 
 /* -accel help: "Accelerators supported in QEMU binary:" and the names. */
 void accel_list_print(FILE *out);

@@ -25,6 +25,19 @@ static json_t *test_query(QTestState *qts)
     return consumer;
 }
 
+/* required / used memslots of the first memory device. */
+static void test_device_memslots(QTestState *qts, int *required, int *used)
+{
+    json_t *r = qtest_qmp(qts, "{'execute': 'x-query-memslots'}");
+    json_t *d = json_array_get(json_object_get(json_object_get(r, "return"),
+                                               "memory-devices"), 0);
+
+    g_assert_nonnull(d);
+    *required = json_integer_value(json_object_get(d, "required"));
+    *used = json_integer_value(json_object_get(d, "used"));
+    json_decref(r);
+}
+
 static void test_slots_of_q35_with_device(void)
 {
     QTestState *qts;
@@ -167,6 +180,7 @@ static void test_dyn_first_in_last_out(void)
     TestDyn t;
     g_autofree char *m0 = NULL, *m1 = NULL, *m2 = NULL, *m3 = NULL;
     g_autofree char *mtree = NULL;
+    int required, used;
 
     if (!test_dyn_start(&t, NULL)) {
         return;
@@ -178,6 +192,9 @@ static void test_dyn_first_in_last_out(void)
                      QVIRTIO_MEM_RESP_ACK);
     m1 = test_dyn_mapped(&t);
     g_assert_cmpstr(m1, ==, "0");
+    test_device_memslots(t.qts, &required, &used);
+    g_assert_cmpint(required, ==, 256);
+    g_assert_cmpint(used, ==, 1);
     mtree = qtest_hmp(t.qts, "info mtree");
     g_assert_nonnull(strstr(mtree, "      0000000180000000-000001017fffffff "
                                    "(prio 0, i/o): virtio-mem-memslots\r\n"
@@ -244,12 +261,16 @@ static void test_dyn_few_slots_means_one(void)
     TestDyn t;
     json_t *c;
     g_autofree char *mtree = NULL;
+    int required, used;
 
     if (!test_dyn_start(&t, "-accel qtest,max-memslots=400")) {
         return;
     }
     mtree = qtest_hmp(t.qts, "info mtree");
     g_assert_null(strstr(mtree, "memslot-1"));
+    test_device_memslots(t.qts, &required, &used);
+    g_assert_cmpint(required, ==, 1);
+    g_assert_cmpint(used, ==, 0);
     g_assert_cmpuint(test_dyn_req(&t, QVIRTIO_MEM_REQ_PLUG, 0, 1), ==,
                      QVIRTIO_MEM_RESP_ACK);
     c = test_query(t.qts);
