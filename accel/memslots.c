@@ -411,3 +411,51 @@ json_t *memslots_to_json(const MemslotTable *table)
                      (json_int_t)memslots_total_cost(table, false,
                                                      true).total_size);
 }
+
+/* ---- consumers ---- */
+
+static GPtrArray *memslots_consumer_list;
+
+GPtrArray *memslots_consumers(void)
+{
+    if (!memslots_consumer_list) {
+        memslots_consumer_list = g_ptr_array_new();
+    }
+    return memslots_consumer_list;
+}
+
+void memslots_consumer_add(MemslotTable *table)
+{
+    g_ptr_array_add(memslots_consumers(), table);
+}
+
+void memslots_consumer_remove(MemslotTable *table)
+{
+    g_ptr_array_remove(memslots_consumers(), table);
+}
+
+MemslotTable *memslots_consumer_tightest(void)
+{
+    GPtrArray *list = memslots_consumers();
+    MemslotTable *best = NULL;
+
+    for (guint i = 0; i < list->len; i++) {
+        MemslotTable *t = g_ptr_array_index(list, i);
+
+        if (!best || memslots_free(t) < memslots_free(best)) {
+            best = t;
+        }
+    }
+    return best;
+}
+
+unsigned int memslots_consumers_min_max(void)
+{
+    GPtrArray *list = memslots_consumers();
+    unsigned int min = UINT_MAX;
+
+    for (guint i = 0; i < list->len; i++) {
+        min = MIN(min, memslots_max(g_ptr_array_index(list, i)));
+    }
+    return min;
+}

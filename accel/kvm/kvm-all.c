@@ -119,6 +119,7 @@ static bool kvm_accel_init(json_t *props, Error **errp)
                          &kvm_memslot_ops, NULL);
     memslots_register(table, address_space_memory());
     accel_set_memslots(table);
+    memslots_consumer_add(table);
     return true;
 }
 

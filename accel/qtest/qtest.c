@@ -57,6 +57,7 @@ static bool qtest_accel_init(json_t *props, Error **errp)
     table = memslots_new("qtest", qtest_accel_max_memslots, NULL, NULL);
     memslots_register(table, address_space_memory());
     accel_set_memslots(table);
+    memslots_consumer_add(table);
     return true;
 }
 

@@ -9,7 +9,6 @@
 #include "hw/core/qdev.h"
 #include "hw/boards.h"
 #include "qemu/units.h"
-#include "sysemu/accel.h"
 #include "sysemu/memslots.h"
 
 /* ---- hotplug steps ---- */
@@ -53,7 +52,7 @@ static GArray *memory_device_used_ranges(DeviceState *self,
  */
 static bool memory_device_check_memslots(DeviceState *dev, Error **errp)
 {
-    MemslotTable *table = accel_get_memslots();
+    MemslotTable *table = memslots_consumer_tightest();
 
     if (!table || memslots_free(table) >= 1) {
         return true;
@@ -139,11 +138,11 @@ void memory_devices_memslot_view(DeviceState *self, MachineState *ms,
                                  MemoryDeviceMemslotView *v)
 {
     g_autoptr(GPtrArray) devices = memory_devices_list();
-    MemslotTable *table = accel_get_memslots();
+    MemslotTable *table = memslots_consumer_tightest();
 
     memset(v, 0, sizeof(*v));
-    /* No table (no accelerator yet): as a KVM with plenty of slots. */
-    v->consumers_max = table ? memslots_max(table) : 32764;
+    /* No consumer (no accelerator yet): as a KVM with plenty of slots. */
+    v->consumers_max = table ? memslots_consumers_min_max() : 32764;
     v->consumers_free = table ? memslots_free(table) : 32764;
     if (ms && ms->device_memory) {
         v->area_size = memory_region_size(&ms->device_memory->mr);

@@ -8,7 +8,6 @@
 #include "hw/core/qdev.h"
 #include "hw/boards.h"
 #include "monitor/monitor.h"
-#include "sysemu/accel.h"
 #include "sysemu/memslots.h"
 
 #define MEMORY_DEVICE_EVENT_INTERVAL_MS 1000
@@ -250,29 +249,37 @@ static json_t *memory_devices_memslots_json(void)
 
 static json_t *qmp_x_query_memslots(json_t *args, Error **errp)
 {
-    MemslotTable *table = accel_get_memslots();
+    GPtrArray *consumers = memslots_consumers();
+    json_t *list;
 
-    if (!table) {
+    if (!consumers->len) {
         error_setg(errp, "the accelerator keeps no memslot table");
         return NULL;
     }
-    return json_pack("{s:[o],s:o}", "consumers", memslots_to_json(table),
+    list = json_array();
+    for (guint i = 0; i < consumers->len; i++) {
+        json_array_append_new(list, memslots_to_json(
+                                  g_ptr_array_index(consumers, i)));
+    }
+    return json_pack("{s:o,s:o}", "consumers", list,
                      "memory-devices", memory_devices_memslots_json());
 }
 
 static bool hmp_info_memslots(GString *out, int argc, char **argv,
                               Error **errp)
 {
-    MemslotTable *table = accel_get_memslots();
+    GPtrArray *consumers = memslots_consumers();
     g_autoptr(json_t) devices = NULL;
     json_t *d;
     size_t i;
 
-    if (!table) {
+    if (!consumers->len) {
         error_setg(errp, "the accelerator keeps no memslot table");
         return false;
     }
-    memslots_format_info(table, out);
+    for (guint c = 0; c < consumers->len; c++) {
+        memslots_format_info(g_ptr_array_index(consumers, c), out);
+    }
     devices = memory_devices_memslots_json();
     json_array_foreach(devices, i, d) {
         g_string_append_printf(out, "memory device %s: %d memslots "

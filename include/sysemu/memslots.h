@@ -115,4 +115,18 @@ void memslots_format_info(const MemslotTable *table, GString *out);
  */
 json_t *memslots_to_json(const MemslotTable *table);
 
+/*
+ * Memslot consumers: every table whose limits shape memory-device
+ * decisions (the accelerator's; vhost backends' later).  The decision uses
+ * the smallest maximum and the smallest number of free slots among them.
+ * Main loop only; O(consumers).
+ */
+void memslots_consumer_add(MemslotTable *table);
+void memslots_consumer_remove(MemslotTable *table);
+/* Consumers in the order added (MemslotTable *); do not modify. */
+GPtrArray *memslots_consumers(void);
+/* The table with the fewest free slots (NULL: no consumer). */
+MemslotTable *memslots_consumer_tightest(void);
+unsigned int memslots_consumers_min_max(void);
+
 #endif /* SYSEMU_MEMSLOTS_H */

@@ -505,6 +505,27 @@ static void test_info_small_table(void)
     test_destroy(&t);
 }
 
+/* The decision looks at the tightest consumer: fewest free, smallest max. */
+static void test_consumers_tightest(void)
+{
+    MemslotTable *kvm = memslots_new("fake-kvm", 509, NULL, NULL);
+    MemslotTable *vhost = memslots_new("fake-vhost", 32, NULL, NULL);
+
+    g_assert_null(memslots_consumer_tightest());
+    memslots_consumer_add(kvm);
+    g_assert_true(memslots_consumer_tightest() == kvm);
+    g_assert_cmpuint(memslots_consumers_min_max(), ==, 509);
+    memslots_consumer_add(vhost);
+    g_assert_true(memslots_consumer_tightest() == vhost);
+    g_assert_cmpuint(memslots_consumers_min_max(), ==, 32);
+    g_assert_cmpuint(memslots_consumers()->len, ==, 2);
+    memslots_consumer_remove(vhost);
+    g_assert_true(memslots_consumer_tightest() == kvm);
+    memslots_consumer_remove(kvm);
+    memslots_destroy(vhost);
+    memslots_destroy(kvm);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -537,5 +558,7 @@ int main(int argc, char **argv)
     g_test_add_func("/memslots/cost/total-sums-slots",
                     test_total_cost_sums_slots);
     g_test_add_func("/memslots/info/small-table", test_info_small_table);
+    g_test_add_func("/memslots/consumers/tightest-decides",
+                    test_consumers_tightest);
     return g_test_run();
 }
