@@ -3,8 +3,9 @@
  * qtest accelerator; the project's driver plays the guest (a Linux-like
  * policy plugging 128 MiB memory blocks), QMP resizes it 0 → 16 GiB →
  * 4 GiB → 0, and each step shows requested vs plugged size converging and
- * the VMM's RSS.  1 GiB of the plugged memory is written, to show that
- * unplugging gives it back to the host.
+ * the VMM's RSS and memslots (dynamic-memslots: only the 4 GiB slots that
+ * hold plugged blocks are mapped).  1 GiB of the plugged memory is
+ * written, to show that unplugging gives it back to the host.
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
@@ -26,6 +27,33 @@ static uint64_t demo_rss_kib(QTestState *qts)
     }
     line = strstr(status, "VmRSS:");
     return line ? g_ascii_strtoull(line + 6, NULL, 10) : 0;
+}
+
+/* Memslots of the device and their modeled KVM metadata. */
+static void demo_memslots(QTestState *qts)
+{
+    json_t *r = qtest_qmp(qts, "{'execute': 'x-query-memslots'}");
+    json_t *ret = json_object_get(r, "return");
+    json_t *dev = json_array_get(json_object_get(ret, "memory-devices"), 0);
+    json_t *slots = json_object_get(json_array_get(json_object_get(
+        ret, "consumers"), 0), "slots");
+    json_t *slot;
+    uint64_t meta = 0;
+    size_t i;
+
+    json_array_foreach(slots, i, slot) {
+        if (!strcmp(json_string_value(json_object_get(slot, "region")),
+                    "mem0")) {
+            meta += json_integer_value(json_object_get(slot,
+                                                       "kvm-metadata"));
+        }
+    }
+    printf("  memslots: %d of %d mapped; modeled KVM metadata %.1f MiB "
+           "(a 1 TiB slot: 2630 MiB)\n",
+           (int)json_integer_value(json_object_get(dev, "used")),
+           (int)json_integer_value(json_object_get(dev, "required")),
+           (double)meta / MiB);
+    json_decref(r);
 }
 
 static void demo_progress(uint64_t requested, uint64_t plugged)
@@ -67,6 +95,7 @@ static void demo_resize(QTestState *qts, QVirtioMem *m, uint64_t size,
     printf("\n  converged: %u requests in %.1f ms; VMM RSS %" PRIu64
            " MiB\n", requests, (g_get_monotonic_time() - t0) / 1000.0,
            demo_rss_kib(qts) / 1024);
+    demo_memslots(qts);
 }
 
 static void demo_write_plugged(QTestState *qts, QVirtioMem *m)
@@ -86,7 +115,8 @@ int main(int argc, char **argv)
 {
     const char *args = "-m 4G,maxmem=1028G "
         "-object memory-backend-ram,id=mem0,size=1T,reserve=off "
-        "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=0";
+        "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=0,"
+        "dynamic-memslots=on,unplugged-inaccessible=on";
     g_autofree unsigned long *map = NULL;
     g_autofree char *info = NULL;
     QTestState *qts;
