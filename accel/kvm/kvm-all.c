@@ -94,6 +94,15 @@ static unsigned int kvm_max_memslots(int vm_fd)
     return n > 0 ? n : 32;
 }
 
+/* Address spaces per VM: 2 when SMM has its own, which doubles every
+ * slot's metadata (docs/system/memslots.md). */
+static int kvm_nr_address_spaces(int vm_fd)
+{
+    int n = ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MULTI_ADDRESS_SPACE);
+
+    return n > 0 ? n : 1;
+}
+
 static bool kvm_accel_init(json_t *props, Error **errp)
 {
     int fd = kvm_open_device();
@@ -117,6 +126,7 @@ static bool kvm_accel_init(json_t *props, Error **errp)
     trace_kvm_init_vm(vm_fd, KVM_EXPECTED_API_VERSION);
     table = memslots_new(KVM_ACCEL_NAME, kvm_max_memslots(vm_fd),
                          &kvm_memslot_ops, NULL);
+    trace_kvm_memslots(kvm_max_memslots(vm_fd), kvm_nr_address_spaces(vm_fd));
     memslots_register(table, address_space_memory());
     accel_set_memslots(table);
     memslots_consumer_add(table);
