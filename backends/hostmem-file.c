@@ -162,76 +162,27 @@ static bool host_memory_backend_file_set_discard(Object *obj, bool value,
     return true;
 }
 
-static bool host_memory_backend_file_get_readonly(Object *obj, Error **errp)
-{
-    return MEMORY_BACKEND_FILE(obj)->readonly;
-}
-
-static bool host_memory_backend_file_set_readonly(Object *obj, bool value,
-                                                  Error **errp)
-{
-    if (!host_memory_backend_check_settable(MEMORY_BACKEND(obj),
-                                            HOSTMEM_FILE_PROP_READONLY,
-                                            errp)) {
-        return false;
-    }
-    MEMORY_BACKEND_FILE(obj)->readonly = value;
-    return true;
-}
-
-static uint64_t host_memory_backend_file_get_align(Object *obj, Error **errp)
-{
-    return MEMORY_BACKEND_FILE(obj)->align;
-}
-
-static bool host_memory_backend_file_set_align(Object *obj, uint64_t value,
-                                               Error **errp)
-{
-    if (!host_memory_backend_check_settable(MEMORY_BACKEND(obj),
-                                            HOSTMEM_FILE_PROP_ALIGN, errp)) {
-        return false;
-    }
-    MEMORY_BACKEND_FILE(obj)->align = value;
-    return true;
-}
-
-static uint64_t host_memory_backend_file_get_offset(Object *obj,
-                                                    Error **errp)
-{
-    return MEMORY_BACKEND_FILE(obj)->offset;
-}
-
-static bool host_memory_backend_file_set_offset(Object *obj, uint64_t value,
-                                                Error **errp)
-{
-    if (!host_memory_backend_check_settable(MEMORY_BACKEND(obj),
-                                            HOSTMEM_FILE_PROP_OFFSET,
-                                            errp)) {
-        return false;
-    }
-    MEMORY_BACKEND_FILE(obj)->offset = value;
-    return true;
-}
-
 /* ---- type ---- */
 
 static void host_memory_backend_file_instance_init(Object *obj)
 {
+    HostMemoryBackendFile *f = MEMORY_BACKEND_FILE(obj);
+
     object_property_add_str(obj, HOSTMEM_FILE_PROP_MEM_PATH,
                             host_memory_backend_file_get_mem_path,
                             host_memory_backend_file_set_mem_path);
     object_property_add_bool(obj, HOSTMEM_FILE_PROP_DISCARD_DATA,
                              host_memory_backend_file_get_discard,
                              host_memory_backend_file_set_discard);
-    object_property_add_bool(obj, HOSTMEM_FILE_PROP_READONLY,
-                             host_memory_backend_file_get_readonly,
-                             host_memory_backend_file_set_readonly);
-    object_property_add_uint(obj, HOSTMEM_FILE_PROP_ALIGN, "size",
-                             host_memory_backend_file_get_align,
-                             host_memory_backend_file_set_align);
-    object_property_add_uint(obj, HOSTMEM_FILE_PROP_OFFSET, "size",
-                             host_memory_backend_file_get_offset,
-                             host_memory_backend_file_set_offset);
+    object_property_add_bool_field(obj, HOSTMEM_FILE_PROP_READONLY,
+                                   &f->readonly,
+                                   host_memory_backend_field_check);
+    object_property_add_uint_field(obj, HOSTMEM_FILE_PROP_ALIGN, "size",
+                                   &f->align,
+                                   host_memory_backend_field_check);
+    object_property_add_uint_field(obj, HOSTMEM_FILE_PROP_OFFSET, "size",
+                                   &f->offset,
+                                   host_memory_backend_field_check);
 }
 
 /*

@@ -13,6 +13,9 @@
  * Properties are fixed once the backend is complete: false with QEMU's
  * "cannot change property 'NAME' of TYPE" when it is.
  */
+/* ObjectFieldCheck for properties fixed once complete succeeded. */
+bool host_memory_backend_field_check(Object *obj, const char *name,
+                                     Error **errp);
 bool host_memory_backend_check_settable(HostMemoryBackend *backend,
                                         const char *name, Error **errp);
 /* RAM_SHARED / RAM_NORESERVE / RAM_UNMERGEABLE_KSM / RAM_NODUMP. */

@@ -136,22 +136,6 @@ static bool host_memory_backend_memfd_set_hugetlbsize(Object *obj,
     return true;
 }
 
-static bool host_memory_backend_memfd_get_seal(Object *obj, Error **errp)
-{
-    return MEMORY_BACKEND_MEMFD(obj)->seal;
-}
-
-static bool host_memory_backend_memfd_set_seal(Object *obj, bool value,
-                                               Error **errp)
-{
-    if (!host_memory_backend_check_settable(MEMORY_BACKEND(obj),
-                                            HOSTMEM_MEMFD_PROP_SEAL, errp)) {
-        return false;
-    }
-    MEMORY_BACKEND_MEMFD(obj)->seal = value;
-    return true;
-}
-
 static void host_memory_backend_memfd_instance_init(Object *obj)
 {
     HostMemoryBackendMemfd *m = MEMORY_BACKEND_MEMFD(obj);
@@ -164,9 +148,8 @@ static void host_memory_backend_memfd_instance_init(Object *obj)
     object_property_add_uint(obj, HOSTMEM_MEMFD_PROP_HUGETLBSIZE, "size",
                              host_memory_backend_memfd_get_hugetlbsize,
                              host_memory_backend_memfd_set_hugetlbsize);
-    object_property_add_bool(obj, HOSTMEM_MEMFD_PROP_SEAL,
-                             host_memory_backend_memfd_get_seal,
-                             host_memory_backend_memfd_set_seal);
+    object_property_add_bool_field(obj, HOSTMEM_MEMFD_PROP_SEAL, &m->seal,
+                                   host_memory_backend_field_check);
 }
 
 static void host_memory_backend_memfd_class_init(ObjectClass *oc,

@@ -31,6 +31,13 @@ bool host_memory_backend_check_settable(HostMemoryBackend *backend,
     return true;
 }
 
+bool host_memory_backend_field_check(Object *obj, const char *name,
+                                     Error **errp)
+{
+    return host_memory_backend_check_settable(MEMORY_BACKEND(obj), name,
+                                              errp);
+}
+
 uint32_t host_memory_backend_ram_flags(const HostMemoryBackend *backend)
 {
     return (backend->share ? RAM_SHARED : 0) |
@@ -71,24 +78,6 @@ static bool host_memory_backend_set_size(Object *obj, uint64_t value,
         return false;
     }
     backend->size = value;
-    return true;
-}
-
-static bool host_memory_backend_get_share(Object *obj, Error **errp)
-{
-    return MEMORY_BACKEND(obj)->share;
-}
-
-static bool host_memory_backend_set_share(Object *obj, bool value,
-                                          Error **errp)
-{
-    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
-
-    if (!host_memory_backend_check_settable(backend, HOSTMEM_PROP_SHARE,
-                                            errp)) {
-        return false;
-    }
-    backend->share = value;
     return true;
 }
 
@@ -216,25 +205,6 @@ static bool host_memory_backend_set_dump(Object *obj, bool value,
                                    value ? MADV_DODUMP : MADV_DONTDUMP);
     }
     backend->dump = value;
-    return true;
-}
-
-static bool host_memory_backend_get_canonical(Object *obj, Error **errp)
-{
-    return MEMORY_BACKEND(obj)->use_canonical_path;
-}
-
-static bool host_memory_backend_set_canonical(Object *obj, bool value,
-                                              Error **errp)
-{
-    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
-
-    if (!host_memory_backend_check_settable(backend,
-                                            HOSTMEM_PROP_CANONICAL_PATH,
-                                            errp)) {
-        return false;
-    }
-    backend->use_canonical_path = value;
     return true;
 }
 
@@ -539,12 +509,13 @@ HostMemoryBackend *host_memory_backend_find(const char *id)
 
 static void host_memory_backend_add_props(Object *obj)
 {
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
     object_property_add_uint(obj, HOSTMEM_PROP_SIZE, "size",
                              host_memory_backend_get_size,
                              host_memory_backend_set_size);
-    object_property_add_bool(obj, HOSTMEM_PROP_SHARE,
-                             host_memory_backend_get_share,
-                             host_memory_backend_set_share);
+    object_property_add_bool_field(obj, HOSTMEM_PROP_SHARE, &backend->share,
+                                   host_memory_backend_field_check);
     object_property_add_bool(obj, HOSTMEM_PROP_RESERVE,
                              host_memory_backend_get_reserve,
                              host_memory_backend_set_reserve);
@@ -569,9 +540,9 @@ static void host_memory_backend_add_props(Object *obj)
                              host_memory_backend_policy_names,
                              host_memory_backend_get_policy,
                              host_memory_backend_set_policy);
-    object_property_add_bool(obj, HOSTMEM_PROP_CANONICAL_PATH,
-                             host_memory_backend_get_canonical,
-                             host_memory_backend_set_canonical);
+    object_property_add_bool_field(obj, HOSTMEM_PROP_CANONICAL_PATH,
+                                   &backend->use_canonical_path,
+                                   host_memory_backend_field_check);
 }
 
 static void host_memory_backend_instance_init(Object *obj)

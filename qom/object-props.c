@@ -719,3 +719,83 @@ void object_property_add_alias(Object *obj, const char *name,
         prop->description = g_strdup(target_prop->description);
     }
 }
+
+/* ---- field-backed properties ---- */
+
+typedef struct ObjectFieldProp {
+    void *field;
+    unsigned int bits;      /* 0: bool, else 32 or 64 */
+    ObjectFieldCheck *check;
+} ObjectFieldProp;
+
+static json_t *object_props_field_get(Object *obj, const char *name,
+                                      void *opaque, Error **errp)
+{
+    ObjectFieldProp *fp = opaque;
+
+    switch (fp->bits) {
+    case 0:
+        return json_boolean(*(bool *)fp->field);
+    case 32:
+        return json_integer(*(uint32_t *)fp->field);
+    default:
+        return json_integer((json_int_t)*(uint64_t *)fp->field);
+    }
+}
+
+static bool object_props_field_set(Object *obj, const char *name,
+                                   json_t *value, void *opaque, Error **errp)
+{
+    ObjectFieldProp *fp = opaque;
+    uint64_t v;
+
+    if (fp->check && !fp->check(obj, name, errp)) {
+        return false;
+    }
+    if (!fp->bits) {
+        if (!json_is_boolean(value)) {
+            object_props_type_error(errp, name, "boolean");
+            return false;
+        }
+        *(bool *)fp->field = json_is_true(value);
+        return true;
+    }
+    v = (uint64_t)json_integer_value(value);
+    if (!json_is_integer(value) || (fp->bits == 32 && v > UINT32_MAX)) {
+        error_setg(errp, "Parameter '%s' expects uint%u", name, fp->bits);
+        return false;
+    }
+    if (fp->bits == 32) {
+        *(uint32_t *)fp->field = v;
+    } else {
+        *(uint64_t *)fp->field = v;
+    }
+    return true;
+}
+
+static void object_props_add_field(Object *obj, const char *name,
+                                   const char *type, void *field,
+                                   unsigned int bits, ObjectFieldCheck *check)
+{
+    ObjectFieldProp *fp = g_new0(ObjectFieldProp, 1);
+
+    fp->field = field;
+    fp->bits = bits;
+    fp->check = check;
+    object_property_add(obj, name, type, object_props_field_get,
+                        object_props_field_set, object_props_free_opaque, fp);
+}
+
+void object_property_add_bool_field(Object *obj, const char *name,
+                                    bool *field, ObjectFieldCheck *check)
+{
+    object_props_add_field(obj, name, "bool", field, 0, check);
+}
+
+void object_property_add_uint_field(Object *obj, const char *name,
+                                    const char *type, void *field,
+                                    ObjectFieldCheck *check)
+{
+    object_props_add_field(obj, name, type, field,
+                           strcmp(type, "uint32") ? 64 : 32, check);
+}

@@ -241,6 +241,18 @@ void object_property_add_uint(Object *obj, const char *name,
                               const char *type, ObjectUintGet *get,
                               ObjectUintSet *set);
 
+/*
+ * Properties backed by a field of obj.  check (may be NULL) is asked
+ * before every write and may refuse (e.g. "fixed after realize").  Types:
+ * bool; "uint32" with a uint32_t field; "uint64" or "size" with uint64_t.
+ */
+typedef bool ObjectFieldCheck(Object *obj, const char *name, Error **errp);
+void object_property_add_bool_field(Object *obj, const char *name,
+                                    bool *field, ObjectFieldCheck *check);
+void object_property_add_uint_field(Object *obj, const char *name,
+                                    const char *type, void *field,
+                                    ObjectFieldCheck *check);
+
 /* Read-only properties backed by a field. */
 void object_property_add_uint64_ptr(Object *obj, const char *name,
                                     const uint64_t *v);

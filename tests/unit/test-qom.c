@@ -385,6 +385,53 @@ static void test_qom_alias(void)
     object_unref(target);
 }
 
+static bool test_field_frozen;
+
+static bool test_field_check(Object *obj, const char *name, Error **errp)
+{
+    if (test_field_frozen) {
+        error_setg(errp, "cannot change property '%s' now", name);
+        return false;
+    }
+    return true;
+}
+
+static void test_qom_field_props(void)
+{
+    Object *obj = object_new(TYPE_TEST_BASE);
+    bool flag = false;
+    uint32_t u32 = 0;
+    uint64_t u64 = 0;
+    Error *err = NULL;
+
+    object_property_add_bool_field(obj, "f-bool", &flag, test_field_check);
+    object_property_add_uint_field(obj, "f-u32", "uint32", &u32,
+                                   test_field_check);
+    object_property_add_uint_field(obj, "f-size", "size", &u64, NULL);
+    g_assert_true(object_property_parse(obj, "f-bool", "on", &error_abort));
+    g_assert_true(object_property_parse(obj, "f-u32", "7", &error_abort));
+    g_assert_true(object_property_parse(obj, "f-size", "1G", &error_abort));
+    g_assert_true(flag);
+    g_assert_cmpuint(u32, ==, 7);
+    g_assert_cmpuint(u64, ==, 1ULL << 30);
+    g_assert_false(object_property_set_uint(obj, "f-u32", 1ULL << 32, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "Parameter 'f-u32' expects "
+                    "uint32");
+    g_clear_pointer(&err, error_free);
+    test_field_frozen = true;
+    g_assert_false(object_property_set_bool(obj, "f-bool", false, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "cannot change property 'f-bool' now");
+    g_clear_pointer(&err, error_free);
+    g_assert_true(flag);
+    /* No check: always settable. */
+    g_assert_true(object_property_set_uint(obj, "f-size", 5, &error_abort));
+    test_field_frozen = false;
+    g_assert_cmpuint(object_property_get_uint(obj, "f-u32", &error_abort),
+                     ==, 7);
+    object_unref(obj);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -400,5 +447,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qom/user-creatable/add-del-rules",
                     test_qom_user_creatable);
     g_test_add_func("/qom/props/alias-forwards", test_qom_alias);
+    g_test_add_func("/qom/props/field-backed-with-check",
+                    test_qom_field_props);
     return g_test_run();
 }
