@@ -51,6 +51,7 @@ typedef struct VlConfig {
     uint64_t maxram_size;       /* 0: == ram_size */
     uint64_t ram_slots;
     bool has_slots;
+    bool has_ram_size;      /* -m gave size= */
     unsigned int smp_cpus;
     char *cpu_model;
     unsigned int phys_bits;     /* 0: host's */
@@ -252,6 +253,7 @@ static bool vl_opt_m_values(VlConfig *cfg, json_t *opts, Error **errp)
     if (size && !vl_parse_size("size", size, 'M', &cfg->ram_size, errp)) {
         return false;
     }
+    cfg->has_ram_size = cfg->has_ram_size || size;
     if (maxmem &&
         !vl_parse_size("maxmem", maxmem, 0, &cfg->maxram_size, errp)) {
         return false;
@@ -901,6 +903,38 @@ static MachineState *vl_create_machine(VlConfig *cfg)
     return ms;
 }
 
+/*
+ * -machine memory-backend=ID without -m size: the initial RAM takes the
+ * backend's size.  The backend exists only once the objects are created.
+ */
+static void vl_resolve_machine_memdev(VlConfig *cfg, MachineState *ms)
+{
+    HostMemoryBackend *backend;
+    uint64_t size;
+
+    if (!ms->ram_memdev_id) {
+        return;
+    }
+    backend = host_memory_backend_find(ms->ram_memdev_id);
+    if (!backend) {
+        error_report("Memory backend '%s' not found", ms->ram_memdev_id);
+        exit(1);
+    }
+    size = memory_region_size(host_memory_backend_get_memory(backend));
+    if (cfg->has_ram_size) {
+        return;     /* a mismatch is the machine's to refuse, as QEMU 7.2 */
+    }
+    if (ms->maxram_size == ms->ram_size) {
+        ms->maxram_size = size;
+    } else if (ms->maxram_size < size) {
+        error_report("invalid value of maxmem: maximum memory size (0x%"
+                     PRIx64 ") must be at least the initial memory size (0x%"
+                     PRIx64 ")", ms->maxram_size, size);
+        exit(1);
+    }
+    ms->ram_size = size;
+}
+
 static void vl_create_chardevs(VlConfig *cfg)
 {
     Error *err = NULL;
@@ -1090,6 +1124,7 @@ static void vl_build(VlConfig *cfg)
         vl_fail(NULL, err);
     }
     vl_create_objects(cfg);
+    vl_resolve_machine_memdev(cfg, ms);
     vl_start_monitors(cfg);
     if (!numa_complete(ms->ram_size, &err) ||
         !machine_run_init(ms, &err)) {

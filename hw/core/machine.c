@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/boards.h"
+#include "sysemu/hostmem.h"
 
 MachineState *current_machine;
 uint64_t (*machine_plugged_memory_size)(void);
@@ -25,6 +26,44 @@ static json_t *machine_get_device_memory_region_size(Object *obj,
     return json_integer((json_int_t)size);
 }
 
+static char *machine_get_memdev(Object *obj, Error **errp)
+{
+    return g_strdup(MACHINE(obj)->ram_memdev_id);
+}
+
+static bool machine_set_memdev(Object *obj, const char *value, Error **errp)
+{
+    MachineState *ms = MACHINE(obj);
+
+    g_free(ms->ram_memdev_id);
+    ms->ram_memdev_id = g_strdup(value);
+    return true;
+}
+
+MemoryRegion *machine_consume_memdev(MachineState *ms, Error **errp)
+{
+    HostMemoryBackend *backend = host_memory_backend_find(ms->ram_memdev_id);
+    MemoryRegion *mr;
+
+    if (!backend) {
+        error_setg(errp, "Memory backend '%s' not found", ms->ram_memdev_id);
+        return NULL;
+    }
+    if (host_memory_backend_is_mapped(backend)) {
+        error_setg(errp, "memory backend %s can't be used multiple times.",
+                   ms->ram_memdev_id);
+        return NULL;
+    }
+    mr = host_memory_backend_get_memory(backend);
+    if (memory_region_size(mr) != ms->ram_size) {
+        error_setg(errp, "Machine memory size does not match the size of "
+                   "the memory backend");
+        return NULL;
+    }
+    host_memory_backend_set_mapped(backend, true);
+    return mr;
+}
+
 static void machine_instance_init(Object *obj)
 {
     MachineState *ms = MACHINE(obj);
@@ -34,6 +73,8 @@ static void machine_instance_init(Object *obj)
     object_property_add(obj, MACHINE_DEVICE_MEMORY_REGION_SIZE_PROP, "int",
                         machine_get_device_memory_region_size, NULL, NULL,
                         NULL);
+    object_property_add_str(obj, "memory-backend", machine_get_memdev,
+                            machine_set_memdev);
 }
 
 static void machine_instance_finalize(Object *obj)
@@ -42,6 +83,7 @@ static void machine_instance_finalize(Object *obj)
 
     g_free(ms->cpu_type);
     g_free(ms->accel);
+    g_free(ms->ram_memdev_id);
     if (ms->device_memory) {
         memory_region_finalize(&ms->device_memory->mr);
         g_free(ms->device_memory);

@@ -143,20 +143,27 @@ static bool pc_q35_init_ram(PcQ35MachineState *pcms, Error **errp)
     MachineState *ms = MACHINE(pcms);
     const PcMemoryMap *map = &pcms->map;
 
-    if (!memory_region_init_ram_flags_nomigrate(&pcms->ram, OBJECT(pcms),
-                                                "pc.ram", ms->ram_size, 0,
-                                                errp)) {
-        error_prepend(errp, "cannot set up guest memory 'pc.ram': ");
-        return false;
+    if (ms->ram_memdev_id) {
+        ms->ram = machine_consume_memdev(ms, errp);
+        if (!ms->ram) {
+            return false;
+        }
+    } else {
+        if (!memory_region_init_ram_flags_nomigrate(&pcms->ram, OBJECT(pcms),
+                                                    "pc.ram", ms->ram_size, 0,
+                                                    errp)) {
+            error_prepend(errp, "cannot set up guest memory 'pc.ram': ");
+            return false;
+        }
+        ms->ram = &pcms->ram;
     }
-    ms->ram = &pcms->ram;
     memory_region_init_alias(&pcms->ram_below_4g, OBJECT(pcms),
-                             "ram-below-4g", &pcms->ram, 0,
+                             "ram-below-4g", ms->ram, 0,
                              map->below_4g_mem_size);
     memory_region_add_subregion(get_system_memory(), 0, &pcms->ram_below_4g);
     if (map->above_4g_mem_size) {
         memory_region_init_alias(&pcms->ram_above_4g, OBJECT(pcms),
-                                 "ram-above-4g", &pcms->ram,
+                                 "ram-above-4g", ms->ram,
                                  map->below_4g_mem_size,
                                  map->above_4g_mem_size);
         memory_region_add_subregion(get_system_memory(), PC_ABOVE_4G_START,

@@ -49,7 +49,9 @@ struct MachineState {
     unsigned int phys_bits; /* guest physical address bits */
     bool phys_bits_set;     /* phys-bits given by the user */
     char *accel;            /* accelerator name once chosen */
-    MemoryRegion *ram;      /* the initial RAM ("pc.ram"), after init */
+    char *ram_memdev_id;    /* -machine memory-backend=ID, or NULL */
+    MemoryRegion *ram;      /* the initial RAM ("pc.ram" or the backend's
+                             * region), after init */
     DeviceMemoryState *device_memory;   /* NULL: board has none */
 };
 
@@ -58,6 +60,13 @@ struct MachineState {
     OBJECT_CLASS_CHECK(MachineClass, (klass), TYPE_MACHINE)
 #define MACHINE_GET_CLASS(obj) \
     OBJECT_GET_CLASS(MachineClass, (obj), TYPE_MACHINE)
+
+/*
+ * The initial RAM from -machine memory-backend=ID: the backend's region,
+ * marked in use.  NULL with errp when the backend is missing, already in
+ * use or not ram_size bytes (QEMU's messages).
+ */
+MemoryRegion *machine_consume_memdev(MachineState *ms, Error **errp);
 
 /* The machine, once vl.c created it; NULL before. */
 extern MachineState *current_machine;

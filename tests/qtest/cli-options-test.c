@@ -62,6 +62,18 @@ static const CliCase cli_cases[] = {
       true, 1, CLI_PROG "Property 'pc-q35-7.2-machine.foo' not found\n" },
     { "/cli/accel/unknown-is-error", "-accel nope", false, true, 1,
       CLI_PROG "-accel nope: invalid accelerator nope\n" },
+    { "/cli/machine/memory-backend-not-found-is-error",
+      "-machine q35,memory-backend=rx", true, true, 1,
+      CLI_PROG "Memory backend 'rx' not found\n" },
+    { "/cli/machine/memory-backend-size-mismatch-is-error",
+      "-m 1G -machine q35,memory-backend=r0 "
+      "-object memory-backend-ram,id=r0,size=512M", true, true, 1,
+      CLI_PROG "Machine memory size does not match the size of the memory backend\n" },
+    { "/cli/machine/memory-backend-used-twice-is-error",
+      "-m 512M,maxmem=2G -machine q35,memory-backend=r0 "
+      "-object memory-backend-ram,id=r0,size=512M "
+      "-device virtio-mem-pci,memdev=r0", true, true, 1,
+      CLI_PROG "-device virtio-mem-pci,memdev=r0: 'memdev' property specifies a busy memdev: r0\n" },
     { "/cli/machine/unknown-accel-is-error", "-machine q35,accel=nope", false,
       true, 1, CLI_PROG "invalid accelerator nope\n" },
     { "/cli/cpu/unknown-model-is-error", "-cpu nope", false, false, 1,

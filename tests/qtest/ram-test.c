@@ -88,11 +88,33 @@ static void test_mtree_ram_aliases(void)
     qtest_quit(s);
 }
 
+/*
+ * -machine memory-backend=ID: the backend's region is the initial RAM
+ * (shared memfd, as vhost-user needs); its size comes from the backend.
+ */
+static void test_memory_backend_is_ram(void)
+{
+    QTestState *s = qtest_init("-machine memory-backend=r0 "
+                               "-object memory-backend-memfd,id=r0,size=4G,"
+                               "share=on");
+    g_autofree char *out = qtest_hmp(s, "info mtree");
+
+    test_pattern_at(s, 0x100000);
+    test_pattern_at(s, 0x17ffff000);    /* last page above 4 GiB */
+    g_assert_nonnull(strstr(out, "alias ram-below-4g @r0 "
+                            "0000000000000000-000000007fffffff\r\n"));
+    g_assert_nonnull(strstr(out, "alias ram-above-4g @r0 "
+                            "0000000080000000-00000000ffffffff\r\n"));
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/ram/below-4g/keeps-data", test_below_4g_keeps_data);
     g_test_add_func("/ram/mtree/q35-4g-aliases", test_mtree_ram_aliases);
+    g_test_add_func("/ram/memory-backend/is-initial-ram",
+                    test_memory_backend_is_ram);
     g_test_add_func("/ram/above-4g/keeps-data", test_above_4g_keeps_data);
     g_test_add_func("/ram/unassigned/write-dropped-reads-zero",
                     test_unassigned_drops_writes);
