@@ -38,6 +38,7 @@ struct MemslotTable {
     unsigned int nb_freed;
     unsigned int next_fresh_id;
     bool full_reported;         /* "no free slot" said since the last free */
+    bool changed;               /* by the transaction being committed */
     const MemslotBackendOps *ops;
     void *opaque;
     bool registered;
@@ -176,9 +177,25 @@ unsigned int memslots_free(const MemslotTable *table)
 
 /* ---- listener ---- */
 
+static MemslotInfo memslots_info(const Memslot *slot)
+{
+    return (MemslotInfo) {
+        .slot_id = slot->slot_id,
+        .gpa = slot->gpa,
+        .size = slot->size,
+        .hva = slot->hva,
+        .readonly = slot->readonly,
+    };
+}
+
 static int memslots_apply(MemslotTable *table, const Memslot *slot,
                           uint64_t size)
 {
+    if (!size && table->ops && table->ops->del_slot) {
+        MemslotInfo info = memslots_info(slot);
+
+        return table->ops->del_slot(table->opaque, &info);
+    }
     if (!table->ops || !table->ops->set_slot) {
         return 0;
     }
@@ -220,6 +237,10 @@ static void memslots_region_add(MemoryListener *listener,
     if (!memory_region_is_ram(section->mr) || !section->size) {
         return;
     }
+    if (table->ops && table->ops->accept &&
+        !table->ops->accept(table->opaque, section)) {
+        return;
+    }
     if (!memslots_free(table)) {
         memslots_report_full(table, memory_region_name(section->mr));
         return;
@@ -238,6 +259,7 @@ static void memslots_region_add(MemoryListener *listener,
     }
     g_tree_insert(table->slots, &slot->gpa, slot);
     table->nb_used++;
+    table->changed = true;
 }
 
 static void memslots_region_del(MemoryListener *listener,
@@ -260,7 +282,42 @@ static void memslots_region_del(MemoryListener *listener,
     }
     memslots_release_id(table, slot->slot_id);
     table->nb_used--;
+    table->changed = true;
     g_tree_remove(table->slots, &gpa);
+}
+
+static void memslots_commit(MemoryListener *listener)
+{
+    MemslotTable *table = container_of(listener, MemslotTable, listener);
+
+    if (table->changed && table->ops && table->ops->commit) {
+        table->ops->commit(table->opaque);
+    }
+    table->changed = false;
+}
+
+typedef struct MemslotsForeach {
+    void (*fn)(const MemslotInfo *slot, void *opaque);
+    void *opaque;
+} MemslotsForeach;
+
+static gboolean memslots_foreach_one(gpointer key, gpointer value,
+                                     gpointer opaque)
+{
+    MemslotsForeach *walk = opaque;
+    MemslotInfo info = memslots_info(value);
+
+    walk->fn(&info, walk->opaque);
+    return FALSE;
+}
+
+void memslots_foreach(const MemslotTable *table,
+                      void (*fn)(const MemslotInfo *slot, void *opaque),
+                      void *opaque)
+{
+    MemslotsForeach walk = { fn, opaque };
+
+    g_tree_foreach(table->slots, memslots_foreach_one, &walk);
 }
 
 void memslots_register(MemslotTable *table, AddressSpace *as)
@@ -269,6 +326,7 @@ void memslots_register(MemslotTable *table, AddressSpace *as)
     memset(&table->listener, 0, sizeof(table->listener));
     table->listener.region_add = memslots_region_add;
     table->listener.region_del = memslots_region_del;
+    table->listener.commit = memslots_commit;
     /* Low: add before the listeners that may use the slots (vhost, VFIO). */
     table->listener.priority = 10;
     table->listener.name = table->name;

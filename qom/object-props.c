@@ -722,9 +722,17 @@ void object_property_add_alias(Object *obj, const char *name,
 
 /* ---- field-backed properties ---- */
 
+typedef enum ObjectFieldKind {
+    OBJECT_FIELD_BOOL,
+    OBJECT_FIELD_UINT16,
+    OBJECT_FIELD_UINT32,
+    OBJECT_FIELD_UINT64,
+    OBJECT_FIELD_STR,
+} ObjectFieldKind;
+
 typedef struct ObjectFieldProp {
     void *field;
-    unsigned int bits;      /* 0: bool, else 32 or 64 */
+    ObjectFieldKind kind;
     ObjectFieldCheck *check;
 } ObjectFieldProp;
 
@@ -732,40 +740,42 @@ static json_t *object_props_field_get(Object *obj, const char *name,
                                       void *opaque, Error **errp)
 {
     ObjectFieldProp *fp = opaque;
+    const char *str;
 
-    switch (fp->bits) {
-    case 0:
+    switch (fp->kind) {
+    case OBJECT_FIELD_BOOL:
         return json_boolean(*(bool *)fp->field);
-    case 32:
+    case OBJECT_FIELD_UINT16:
+        return json_integer(*(uint16_t *)fp->field);
+    case OBJECT_FIELD_UINT32:
         return json_integer(*(uint32_t *)fp->field);
+    case OBJECT_FIELD_STR:
+        str = *(char **)fp->field;
+        return json_string(str ? str : "");
     default:
         return json_integer((json_int_t)*(uint64_t *)fp->field);
     }
 }
 
-static bool object_props_field_set(Object *obj, const char *name,
-                                   json_t *value, void *opaque, Error **errp)
+static bool object_props_field_set_uint(ObjectFieldProp *fp,
+                                        const char *name, json_t *value,
+                                        Error **errp)
 {
-    ObjectFieldProp *fp = opaque;
-    uint64_t v;
+    static const unsigned int bits[] = {
+        [OBJECT_FIELD_UINT16] = 16,
+        [OBJECT_FIELD_UINT32] = 32,
+        [OBJECT_FIELD_UINT64] = 64,
+    };
+    uint64_t v = (uint64_t)json_integer_value(value);
+    unsigned int nbits = bits[fp->kind];
 
-    if (fp->check && !fp->check(obj, name, errp)) {
+    if (!json_is_integer(value) || (nbits < 64 && v >> nbits)) {
+        error_setg(errp, "Parameter '%s' expects uint%u", name, nbits);
         return false;
     }
-    if (!fp->bits) {
-        if (!json_is_boolean(value)) {
-            object_props_type_error(errp, name, "boolean");
-            return false;
-        }
-        *(bool *)fp->field = json_is_true(value);
-        return true;
-    }
-    v = (uint64_t)json_integer_value(value);
-    if (!json_is_integer(value) || (fp->bits == 32 && v > UINT32_MAX)) {
-        error_setg(errp, "Parameter '%s' expects uint%u", name, fp->bits);
-        return false;
-    }
-    if (fp->bits == 32) {
+    if (fp->kind == OBJECT_FIELD_UINT16) {
+        *(uint16_t *)fp->field = v;
+    } else if (fp->kind == OBJECT_FIELD_UINT32) {
         *(uint32_t *)fp->field = v;
     } else {
         *(uint64_t *)fp->field = v;
@@ -773,14 +783,44 @@ static bool object_props_field_set(Object *obj, const char *name,
     return true;
 }
 
+static bool object_props_field_set(Object *obj, const char *name,
+                                   json_t *value, void *opaque, Error **errp)
+{
+    ObjectFieldProp *fp = opaque;
+
+    if (fp->check && !fp->check(obj, name, errp)) {
+        return false;
+    }
+    switch (fp->kind) {
+    case OBJECT_FIELD_BOOL:
+        if (!json_is_boolean(value)) {
+            object_props_type_error(errp, name, "boolean");
+            return false;
+        }
+        *(bool *)fp->field = json_is_true(value);
+        return true;
+    case OBJECT_FIELD_STR:
+        if (!json_is_string(value)) {
+            object_props_type_error(errp, name, "string");
+            return false;
+        }
+        g_free(*(char **)fp->field);
+        *(char **)fp->field = g_strdup(json_string_value(value));
+        return true;
+    default:
+        return object_props_field_set_uint(fp, name, value, errp);
+    }
+}
+
 static void object_props_add_field(Object *obj, const char *name,
                                    const char *type, void *field,
-                                   unsigned int bits, ObjectFieldCheck *check)
+                                   ObjectFieldKind kind,
+                                   ObjectFieldCheck *check)
 {
     ObjectFieldProp *fp = g_new0(ObjectFieldProp, 1);
 
     fp->field = field;
-    fp->bits = bits;
+    fp->kind = kind;
     fp->check = check;
     object_property_add(obj, name, type, object_props_field_get,
                         object_props_field_set, object_props_free_opaque, fp);
@@ -789,13 +829,23 @@ static void object_props_add_field(Object *obj, const char *name,
 void object_property_add_bool_field(Object *obj, const char *name,
                                     bool *field, ObjectFieldCheck *check)
 {
-    object_props_add_field(obj, name, "bool", field, 0, check);
+    object_props_add_field(obj, name, "bool", field, OBJECT_FIELD_BOOL,
+                           check);
 }
 
 void object_property_add_uint_field(Object *obj, const char *name,
                                     const char *type, void *field,
                                     ObjectFieldCheck *check)
 {
-    object_props_add_field(obj, name, type, field,
-                           strcmp(type, "uint32") ? 64 : 32, check);
+    ObjectFieldKind kind = !strcmp(type, "uint16") ? OBJECT_FIELD_UINT16
+                           : !strcmp(type, "uint32") ? OBJECT_FIELD_UINT32
+                           : OBJECT_FIELD_UINT64;
+
+    object_props_add_field(obj, name, type, field, kind, check);
+}
+
+void object_property_add_str_field(Object *obj, const char *name,
+                                   char **field, ObjectFieldCheck *check)
+{
+    object_props_add_field(obj, name, "str", field, OBJECT_FIELD_STR, check);
 }

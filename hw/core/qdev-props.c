@@ -51,3 +51,16 @@ void qdev_prop_add_uint64(DeviceState *dev, const char *name,
     object_property_add_uint_field(OBJECT(dev), name, type, field,
                                    qdev_prop_field_check);
 }
+
+void qdev_prop_add_uint16(DeviceState *dev, const char *name,
+                          uint16_t *field)
+{
+    object_property_add_uint_field(OBJECT(dev), name, "uint16", field,
+                                   qdev_prop_field_check);
+}
+
+void qdev_prop_add_string(DeviceState *dev, const char *name, char **field)
+{
+    object_property_add_str_field(OBJECT(dev), name, field,
+                                  qdev_prop_field_check);
+}

@@ -165,3 +165,18 @@ void memory_devices_memslot_view(DeviceState *self, MachineState *ms,
         v->area_used += memory_region_size(mdc->get_memory_region(md, NULL));
     }
 }
+
+bool memory_devices_memslot_auto_decision_active(void)
+{
+    g_autoptr(GPtrArray) devices = memory_devices_list();
+
+    for (guint i = 0; i < devices->len; i++) {
+        MemoryDeviceState *md = g_ptr_array_index(devices, i);
+        const MemoryDeviceClass *mdc = MEMORY_DEVICE_GET_CLASS(md);
+
+        if (mdc->get_memslots && mdc->get_memslots(md) > 1) {
+            return true;
+        }
+    }
+    return false;
+}

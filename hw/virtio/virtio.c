@@ -915,6 +915,15 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
     virtio_raise(vdev, VIRTIO_ISR_QUEUE, vq->vector);
 }
 
+void virtio_queue_raise_irq(VirtIODevice *vdev, int n)
+{
+    VirtQueue *vq = virtio_get_queue(vdev, n);
+
+    if (vq && virtqueue_is_live(vq)) {
+        virtio_raise(vdev, VIRTIO_ISR_QUEUE, vq->vector);
+    }
+}
+
 void virtio_queue_set_notification(VirtQueue *vq, bool enable)
 {
     uint64_t flags;

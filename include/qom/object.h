@@ -244,7 +244,9 @@ void object_property_add_uint(Object *obj, const char *name,
 /*
  * Properties backed by a field of obj.  check (may be NULL) is asked
  * before every write and may refuse (e.g. "fixed after realize").  Types:
- * bool; "uint32" with a uint32_t field; "uint64" or "size" with uint64_t.
+ * bool; "uint16" / "uint32" with a uint16_t / uint32_t field; "uint64" or
+ * "size" with uint64_t; "str" with a g_malloc'ed char * (NULL reads "";
+ * the owner frees it).
  */
 typedef bool ObjectFieldCheck(Object *obj, const char *name, Error **errp);
 void object_property_add_bool_field(Object *obj, const char *name,
@@ -252,6 +254,8 @@ void object_property_add_bool_field(Object *obj, const char *name,
 void object_property_add_uint_field(Object *obj, const char *name,
                                     const char *type, void *field,
                                     ObjectFieldCheck *check);
+void object_property_add_str_field(Object *obj, const char *name,
+                                   char **field, ObjectFieldCheck *check);
 
 /* Read-only properties backed by a field. */
 void object_property_add_uint64_ptr(Object *obj, const char *name,

@@ -15,7 +15,16 @@
 
 typedef struct MemslotTable MemslotTable;
 
-/* How a backend (KVM) applies slot changes. */
+/* One slot as memslots_foreach() shows it. */
+typedef struct MemslotInfo {
+    unsigned int slot_id;
+    uint64_t gpa;
+    uint64_t size;
+    void *hva;
+    bool readonly;
+} MemslotInfo;
+
+/* How a backend (KVM, vhost-user) applies slot changes. */
 typedef struct MemslotBackendOps {
     /*
      * Map slot_id to [gpa, gpa + size) backed by hva; size 0 deletes the
@@ -25,6 +34,18 @@ typedef struct MemslotBackendOps {
      */
     int (*set_slot)(void *opaque, unsigned int slot_id, uint64_t gpa,
                     uint64_t size, void *hva, bool readonly);
+    /*
+     * Optional: whether a RAM section takes a slot at all (vhost-user
+     * takes only RAM with an fd).  NULL: every RAM section.
+     */
+    bool (*accept)(void *opaque, const MemoryRegionSection *section);
+    /*
+     * Optional: delete a slot, told everything it had (vhost-user names
+     * the region by gpa and size); replaces set_slot with size 0.
+     */
+    int (*del_slot)(void *opaque, const MemslotInfo *slot);
+    /* Optional: after a memory transaction that changed the table. */
+    void (*commit)(void *opaque);
 } MemslotBackendOps;
 
 /*
@@ -75,6 +96,11 @@ void memslots_register(MemslotTable *table, AddressSpace *as);
  * with size 0).  Does nothing when not registered.
  */
 void memslots_unregister(MemslotTable *table);
+
+/* Call fn for each slot in gpa order.  O(slots). */
+void memslots_foreach(const MemslotTable *table,
+                      void (*fn)(const MemslotInfo *slot, void *opaque),
+                      void *opaque);
 
 /* Slot limit, slots in use, slots free (max - used).  O(1). */
 const char *memslots_name(const MemslotTable *table);

@@ -245,6 +245,84 @@ static void test_unregister_deletes_every_slot(void)
     test_destroy(&t);
 }
 
+/* ---- optional backend hooks (as vhost-user uses them) ---- */
+
+static bool vhost_like_accept(void *opaque, const MemoryRegionSection *s)
+{
+    /* Stand-in for "has an fd": only the alias2 and alias3 sections. */
+    return !strcmp(memory_region_name(s->mr), "ram") &&
+           s->offset_within_region >= 2 * GiB;
+}
+
+static int vhost_like_del(void *opaque, const MemslotInfo *slot)
+{
+    TestMemslots *t = opaque;
+
+    g_ptr_array_add(t->calls,
+                    g_strdup_printf("del gpa=0x%" PRIx64 " size=0x%" PRIx64,
+                                    slot->gpa, slot->size));
+    return 0;
+}
+
+static void vhost_like_commit(void *opaque)
+{
+    TestMemslots *t = opaque;
+
+    g_ptr_array_add(t->calls, g_strdup("commit"));
+}
+
+static const MemslotBackendOps vhost_like_ops = {
+    .set_slot = fake_kvm_set_slot,
+    .del_slot = vhost_like_del,
+    .accept = vhost_like_accept,
+    .commit = vhost_like_commit,
+};
+
+static void test_foreach_collect(const MemslotInfo *slot, void *opaque)
+{
+    g_string_append_printf(opaque, "%u:0x%" PRIx64 "+0x%" PRIx64 " ",
+                           slot->slot_id, slot->gpa, slot->size);
+}
+
+static void test_hooks_filter_delete_commit(void)
+{
+    g_autoptr(GString) walk = g_string_new("");
+    TestMemslots t;
+
+    test_init(&t, 8, true);
+    memslots_destroy(t.table);
+    t.table = memslots_new("vhost", 8, &vhost_like_ops, &t);
+    for (int i = 0; i < TEST_NB_ALIASES; i++) {
+        test_map_alias(&t, i);
+    }
+    memslots_register(t.table, &t.as);
+    /* Refused sections take no slot; one commit for the whole update. */
+    g_assert_cmpuint(memslots_used(t.table), ==, 2);
+    test_take_calls(&t, (const char *const[]) {
+        "set slot=0 gpa=0x80000000 size=0x40000000 hva=+0x80000000",
+        "set slot=1 gpa=0xc0000000 size=0x40000000 hva=+0xc0000000",
+        "commit",
+        NULL,
+    });
+    memslots_foreach(t.table, test_foreach_collect, walk);
+    g_assert_cmpstr(walk->str, ==,
+                    "0:0x80000000+0x40000000 1:0xc0000000+0x40000000 ");
+
+    /* A change the table does not take: no commit. */
+    memory_region_del_subregion(&t.root, &t.alias[0]);
+    test_take_calls(&t, (const char *const[]) { NULL });
+
+    /* Deletion goes through del_slot with the size the slot had. */
+    memory_region_del_subregion(&t.root, &t.alias[3]);
+    g_assert_cmpuint(memslots_used(t.table), ==, 1);
+    test_take_calls(&t, (const char *const[]) {
+        "del gpa=0xc0000000 size=0x40000000",
+        "commit",
+        NULL,
+    });
+    test_destroy(&t);
+}
+
 /* ---- slot ids ---- */
 
 static void test_ids_reused_lowest_first(void)
@@ -541,6 +619,8 @@ int main(int argc, char **argv)
                     test_unmap_alias_removes_one_slot);
     g_test_add_func("/memslots/update/unregister-deletes-every-slot",
                     test_unregister_deletes_every_slot);
+    g_test_add_func("/memslots/backend/hooks-filter-delete-commit",
+                    test_hooks_filter_delete_commit);
     g_test_add_func("/memslots/ids/reused-lowest-first",
                     test_ids_reused_lowest_first);
     g_test_add_func("/memslots/full/refuses-with-message",

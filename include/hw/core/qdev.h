@@ -127,6 +127,10 @@ void qdev_prop_add_uint32(DeviceState *dev, const char *name,
                           uint32_t *field);
 void qdev_prop_add_uint64(DeviceState *dev, const char *name,
                           const char *type, uint64_t *field);
+void qdev_prop_add_uint16(DeviceState *dev, const char *name,
+                          uint16_t *field);
+/* A string; the device frees *field at finalize. */
+void qdev_prop_add_string(DeviceState *dev, const char *name, char **field);
 
 /* Register QMP device_add / device_del (hw/core/qdev-monitor.c). */
 void qdev_monitor_register(void);

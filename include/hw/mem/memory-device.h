@@ -108,6 +108,13 @@ void memory_device_unplug(DeviceState *dev, MachineState *ms);
 void memory_devices_memslot_view(DeviceState *dev, MachineState *ms,
                                  MemoryDeviceMemslotView *v);
 
+/*
+ * Some memory device decided to use more than one memslot: a new memslot
+ * consumer with fewer than MEMORY_DEVICES_SAFE_MAX_MEMSLOTS would have
+ * changed that decision, so it must be refused.  O(devices).
+ */
+bool memory_devices_memslot_auto_decision_active(void);
+
 /* Realized memory devices sorted by address (DeviceState *); free with
  * g_ptr_array_unref.  O(objects below /machine). */
 GPtrArray *memory_devices_list(void);

@@ -159,6 +159,13 @@ void virtqueue_push(VirtQueue *vq, const VirtQueueElement *elem,
 /* Interrupt the driver if it wants one (event idx / NO_INTERRUPT):
  * ISR bit 0 and the queue's vector.  Nothing before DRIVER_OK. */
 void virtio_notify(VirtIODevice *vdev, VirtQueue *vq);
+/*
+ * Interrupt for queue n without looking at the ring's suppression fields:
+ * for a backend that processes the ring itself (vhost) and has already
+ * decided that the driver wants one.  Nothing before DRIVER_OK, for a
+ * disabled queue or when broken.
+ */
+void virtio_queue_raise_irq(VirtIODevice *vdev, int n);
 /* Config changed: bump generation, ISR bits 0|1 (as QEMU), interrupt
  * on config_vector.  Nothing before DRIVER_OK. */
 void virtio_notify_config(VirtIODevice *vdev);
