@@ -31,6 +31,7 @@ struct QTestState {
 
 static GList *qtest_live;       /* QTestState *: children to kill at exit */
 static bool qtest_handlers_installed;
+static GHookList qtest_abort_hooks;     /* qtest_add_abort_handler() */
 
 const char *qtest_binary(void)
 {
@@ -68,6 +69,9 @@ static void qtest_kill_all(void)
 static void qtest_abort_handler(int sig)
 {
     qtest_kill_all();
+    if (qtest_abort_hooks.is_setup) {
+        g_hook_list_invoke(&qtest_abort_hooks, FALSE);
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -83,6 +87,20 @@ static void qtest_install_handlers(void)
     signal(SIGSEGV, qtest_abort_handler);
     signal(SIGTERM, qtest_abort_handler);
     signal(SIGPIPE, SIG_IGN);
+}
+
+void qtest_add_abort_handler(GHookFunc fn, const void *data)
+{
+    GHook *hook;
+
+    qtest_install_handlers();
+    if (!qtest_abort_hooks.is_setup) {
+        g_hook_list_init(&qtest_abort_hooks, sizeof(GHook));
+    }
+    hook = g_hook_alloc(&qtest_abort_hooks);
+    hook->func = fn;
+    hook->data = (void *)data;
+    g_hook_prepend(&qtest_abort_hooks, hook);
 }
 
 /* ---- sockets ---- */

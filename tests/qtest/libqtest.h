@@ -37,6 +37,13 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args);
 /* Kill the VMM (SIGTERM, then SIGKILL after the timeout) and free s. */
 void qtest_quit(QTestState *s);
 pid_t qtest_pid(QTestState *s);
+/*
+ * Call fn(data) when the test dies of SIGABRT, SIGSEGV or SIGTERM (a
+ * failed assertion), after the VMMs are killed; for other children and
+ * files a test owns (libqos/backend-proc.c).  Handlers run newest first,
+ * in a signal handler: they should only kill and unlink.
+ */
+void qtest_add_abort_handler(GHookFunc fn, const void *data);
 
 /*
  * Run the binary with exactly args (split by the shell), no sockets.

@@ -56,19 +56,40 @@ void qpci_config_writel(QPCIDevice *dev, uint8_t offset, uint32_t value)
     qtest_outl(dev->bus->qts, QPCI_CONFIG_DATA, value);
 }
 
-QPCIDevice *qpci_find_device_nth(QPCIBus *bus, uint16_t vendor,
-                                 uint16_t device, int nth)
+static bool qpci_id_matches(uint32_t id, uint16_t vendor,
+                            const uint16_t *device_ids, int nb_ids)
+{
+    if ((id & 0xffff) != vendor) {
+        return false;
+    }
+    for (int i = 0; i < nb_ids; i++) {
+        if ((id >> 16) == device_ids[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+QPCIDevice *qpci_find_device_any_nth(QPCIBus *bus, uint16_t vendor,
+                                     const uint16_t *device_ids, int nb_ids,
+                                     int nth)
 {
     QPCIDevice probe = { .bus = bus };
 
     for (probe.devfn = 0; probe.devfn < 256; probe.devfn++) {
         uint32_t id = qpci_config_readl(&probe, QPCI_VENDOR_ID);
 
-        if ((id & 0xffff) == vendor && (id >> 16) == device && !nth--) {
+        if (qpci_id_matches(id, vendor, device_ids, nb_ids) && !nth--) {
             return g_memdup2(&probe, sizeof(probe));
         }
     }
     return NULL;
+}
+
+QPCIDevice *qpci_find_device_nth(QPCIBus *bus, uint16_t vendor,
+                                 uint16_t device, int nth)
+{
+    return qpci_find_device_any_nth(bus, vendor, &device, 1, nth);
 }
 
 QPCIDevice *qpci_find_device(QPCIBus *bus, uint16_t vendor, uint16_t device)

@@ -61,6 +61,12 @@ QPCIDevice *qpci_find_device(QPCIBus *bus, uint16_t vendor, uint16_t device);
 /* The same, the nth such function (0: the first). */
 QPCIDevice *qpci_find_device_nth(QPCIBus *bus, uint16_t vendor,
                                  uint16_t device, int nth);
+/* The nth function (0: the first) whose vendor is vendor and whose device
+ * id is any of the nb_ids in device_ids (a device model that has a modern
+ * and a transitional id), or NULL. */
+QPCIDevice *qpci_find_device_any_nth(QPCIBus *bus, uint16_t vendor,
+                                     const uint16_t *device_ids, int nb_ids,
+                                     int nth);
 /* Offset of the next capability with id after start (0: from the list
  * head), or 0. */
 uint8_t qpci_find_capability(QPCIDevice *dev, uint8_t id, uint8_t start);

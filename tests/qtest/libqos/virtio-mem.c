@@ -14,25 +14,23 @@ QVirtioMem *qvirtio_mem_init(QTestState *qts)
 
 QVirtioMem *qvirtio_mem_init_nth(QTestState *qts, int nth)
 {
-    QVirtioPCIDevice *vdev = qvirtio_pci_new_nth(qts, QVIRTIO_MEM_DEVICE_ID,
-                                                 nth);
     uint64_t wanted = (1ULL << QVIRTIO_F_VERSION_1) |
                       (1ULL << QVIRTIO_MEM_F_ACPI_PXM) |
                       (1ULL << QVIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE);
+    uint64_t features;
+    QVirtioPCIDevice *vdev = qvirtio_pci_init_device(qts,
+                                                     QVIRTIO_MEM_DEVICE_ID,
+                                                     nth, wanted, &features);
     QVirtioMem *m;
-    uint8_t status;
 
     if (!vdev) {
         return NULL;
     }
     m = g_new0(QVirtioMem, 1);
     m->vdev = vdev;
-    status = qvirtio_negotiate(vdev, wanted);
-    g_assert_cmphex(status & QVIRTIO_STATUS_FEATURES_OK, ==,
-                    QVIRTIO_STATUS_FEATURES_OK);
-    m->features = qvirtio_get_features(vdev) & wanted;
+    m->features = features;
     m->vq = qvirtqueue_setup(vdev, 0);
-    qvirtio_set_status(vdev, status | QVIRTIO_STATUS_DRIVER_OK);
+    qvirtio_driver_ok(vdev);
     /* Request at +0, response at +24, as one buffer per slot. */
     m->batch_buf = qguest_alloc(&vdev->alloc,
                                 QVIRTIO_MEM_REQ_STRIDE * QVIRTIO_MEM_MAX_BATCH,

@@ -9,7 +9,8 @@
 #define QVIRTIO_PCI_VENDOR          0x1af4
 #define QVIRTIO_PCI_DEVICE_BASE     0x1040
 #define QVIRTIO_PCI_MMIO_PER_DEVICE 0x1000000   /* 16 MiB of BAR space */
-#define QVIRTIO_GUEST_MEM           (62 * 1024 * 1024)
+/* Slots whose BAR windows fit below QPCI_MMIO_LIMIT. */
+#define QVIRTIO_PCI_MAX_SLOT        30
 
 /* common config offsets */
 #define QVC_DFSELECT    0x00
@@ -84,27 +85,67 @@ static void qvirtio_pci_find_caps(QVirtioPCIDevice *vdev)
     g_assert_true(vdev->common && vdev->notify && vdev->isr && vdev->device);
 }
 
+/*
+ * Transitional PCI device id of the virtio device types that have one
+ * (virtio 1.2, 4.1.2.1), or 0.  QEMU 7.2 exposes virtio-blk-pci and
+ * vhost-user-blk-pci on the q35 root bus as transitional devices.
+ */
+static uint16_t qvirtio_pci_transitional_id(uint16_t device_id)
+{
+    switch (device_id) {
+    case 1:
+        return 0x1000;  /* network */
+    case 2:
+        return 0x1001;  /* block */
+    case 3:
+        return 0x1003;  /* console */
+    case 4:
+        return 0x1005;  /* entropy */
+    case 5:
+        return 0x1002;  /* traditional balloon */
+    case 8:
+        return 0x1004;  /* SCSI host */
+    case 9:
+        return 0x1009;  /* 9P transport */
+    default:
+        return 0;
+    }
+}
+
+static QPCIDevice *qvirtio_pci_find(QPCIBus *bus, uint16_t device_id, int nth)
+{
+    uint16_t ids[2] = { QVIRTIO_PCI_DEVICE_BASE + device_id,
+                        qvirtio_pci_transitional_id(device_id) };
+
+    return qpci_find_device_any_nth(bus, QVIRTIO_PCI_VENDOR, ids,
+                                    ids[1] ? 2 : 1, nth);
+}
+
 QVirtioPCIDevice *qvirtio_pci_new_nth(QTestState *qts, uint16_t device_id,
                                       int nth)
 {
     QVirtioPCIDevice *vdev = g_new0(QVirtioPCIDevice, 1);
+    int slot;
 
     vdev->qts = qts;
     qpci_bus_init(&vdev->bus, qts);
-    /* Each of several devices gets its own BAR window and guest memory. */
-    vdev->bus.mmio_next += nth * QVIRTIO_PCI_MMIO_PER_DEVICE;
-    vdev->pdev = qpci_find_device_nth(&vdev->bus, QVIRTIO_PCI_VENDOR,
-                                      QVIRTIO_PCI_DEVICE_BASE + device_id,
-                                      nth);
+    vdev->pdev = qvirtio_pci_find(&vdev->bus, device_id, nth);
     if (!vdev->pdev) {
         g_free(vdev);
         return NULL;
     }
+    /*
+     * Each PCI slot gets its own BAR window and guest memory, so drivers
+     * of different device types in one VM never overlap.  Slot 0 is the
+     * host bridge: virtio devices start at slot 1.
+     */
+    slot = MAX(vdev->pdev->devfn >> 3, 1);
+    g_assert_cmpint(slot, <, QVIRTIO_PCI_MAX_SLOT);
+    vdev->bus.mmio_next += slot * QVIRTIO_PCI_MMIO_PER_DEVICE;
     qvirtio_pci_find_caps(vdev);
     qpci_device_enable(vdev->pdev);
-    /* Rings and buffers: 2 MiB .. 64 MiB of guest RAM. */
-    qguest_alloc_init(&vdev->alloc, 2 * 1024 * 1024 + nth * QVIRTIO_GUEST_MEM,
-                      2 * 1024 * 1024 + (nth + 1) * QVIRTIO_GUEST_MEM);
+    qguest_alloc_init(&vdev->alloc, QVIRTIO_GUEST_MEM_START(slot),
+                      QVIRTIO_GUEST_MEM_START(slot + 1));
     return vdev;
 }
 
@@ -201,6 +242,29 @@ uint8_t qvirtio_negotiate(QVirtioPCIDevice *vdev, uint64_t wanted)
     qvirtio_set_features(vdev, qvirtio_get_features(vdev) & wanted);
     qvirtio_set_status(vdev, status | QVIRTIO_STATUS_FEATURES_OK);
     return qvirtio_get_status(vdev);
+}
+
+QVirtioPCIDevice *qvirtio_pci_init_device(QTestState *qts, uint16_t device_id,
+                                          int nth, uint64_t wanted,
+                                          uint64_t *features)
+{
+    QVirtioPCIDevice *vdev = qvirtio_pci_new_nth(qts, device_id, nth);
+    uint8_t status;
+
+    if (!vdev) {
+        return NULL;
+    }
+    status = qvirtio_negotiate(vdev, wanted);
+    g_assert_cmphex(status & QVIRTIO_STATUS_FEATURES_OK, ==,
+                    QVIRTIO_STATUS_FEATURES_OK);
+    *features = qvirtio_get_features(vdev) & wanted;
+    return vdev;
+}
+
+void qvirtio_driver_ok(QVirtioPCIDevice *vdev)
+{
+    qvirtio_set_status(vdev, qvirtio_get_status(vdev) |
+                             QVIRTIO_STATUS_DRIVER_OK);
 }
 
 /* 64-bit common-config fields are written as two 32-bit halves, as the

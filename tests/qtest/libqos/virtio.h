@@ -2,7 +2,9 @@
  * The test driver's virtio: the modern virtio-pci interface (capabilities,
  * common config, notify, ISR, device config), feature negotiation, and a
  * split virtqueue in guest memory, all driven over qtest.  Buffers and
- * rings come from a bump allocator in low guest RAM.
+ * rings come from a bump allocator in low guest RAM: the device in PCI slot
+ * s (s >= 1) owns [QVIRTIO_GUEST_MEM_START(s), QVIRTIO_GUEST_MEM_START(s +
+ * 1)), so the VM needs that much RAM below 4 GiB (512 MiB: slots 1..8).
  */
 #ifndef LIBQOS_VIRTIO_H
 #define LIBQOS_VIRTIO_H
@@ -18,6 +20,11 @@
 
 #define QVRING_DESC_F_NEXT          1
 #define QVRING_DESC_F_WRITE         2
+
+/* Guest memory for rings and buffers of the device in PCI slot s. */
+#define QVIRTIO_GUEST_MEM           (62ULL * 1024 * 1024)
+#define QVIRTIO_GUEST_MEM_START(s)  (2ULL * 1024 * 1024 + \
+                                     ((s) - 1) * QVIRTIO_GUEST_MEM)
 
 /* Guest memory for rings and buffers. */
 typedef struct QGuestAlloc {
@@ -54,11 +61,13 @@ typedef struct QVirtQueue {
 } QVirtQueue;
 
 /*
- * Find the virtio-pci device with PCI device id, map BAR(s), locate the
- * vendor capabilities.  NULL when absent.
+ * Find the virtio-pci device of virtio device type device_id (modern PCI
+ * id 0x1040 + device_id, or the type's transitional id), map BAR(s),
+ * locate the vendor capabilities.  NULL when absent.
  */
 QVirtioPCIDevice *qvirtio_pci_new(QTestState *qts, uint16_t device_id);
-/* The nth device of that id, with its own BAR window and guest memory. */
+/* The nth device of that type, with its slot's BAR window and guest
+ * memory. */
 QVirtioPCIDevice *qvirtio_pci_new_nth(QTestState *qts, uint16_t device_id,
                                       int nth);
 void qvirtio_pci_free(QVirtioPCIDevice *vdev);
@@ -77,6 +86,18 @@ uint8_t qvirtio_config_readb(QVirtioPCIDevice *vdev, uint32_t offset);
 /* Full init: reset, ACK, DRIVER, features (intersection with wanted),
  * FEATURES_OK; returns the status read back (check FEATURES_OK). */
 uint8_t qvirtio_negotiate(QVirtioPCIDevice *vdev, uint64_t wanted);
+
+/*
+ * The start of every driver: find the nth device of device_id, negotiate
+ * the bits of wanted it offers (qvirtio_negotiate), fail the test unless
+ * FEATURES_OK sticks.  *features: what was negotiated.  NULL when there
+ * is no such device.  Then set up queues and call qvirtio_driver_ok().
+ */
+QVirtioPCIDevice *qvirtio_pci_init_device(QTestState *qts, uint16_t device_id,
+                                          int nth, uint64_t wanted,
+                                          uint64_t *features);
+/* Add DRIVER_OK to the status: the device may use its queues now. */
+void qvirtio_driver_ok(QVirtioPCIDevice *vdev);
 
 /* Set up queue index in guest memory and enable it. */
 QVirtQueue *qvirtqueue_setup(QVirtioPCIDevice *vdev, uint16_t index);
