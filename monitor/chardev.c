@@ -2,8 +2,9 @@
  * The chardev registry behind -chardev socket and -qmp unix:: unix stream
  * sockets, listening or connected, named by id.  It owns the sockets and
  * the socket files it created (unlinked by chardev_cleanup at exit); the
- * monitor (qmp.c) accepts connections on them.  Only the socket backend
- * with a path exists: hotmem needs nothing else yet.
+ * monitor (qmp.c) accepts connections on them, a vhost-user frontend
+ * takes the client connection and, with reconnect=, makes new ones.  Only
+ * the socket backend with a path exists: hotmem needs nothing else yet.
  */
 #include "qemu/osdep.h"
 #include "chardev/char.h"
@@ -15,6 +16,7 @@ struct Chardev {
     char *id;               /* NULL: anonymous (-qmp) */
     char *path;
     bool server;
+    int64_t reconnect;      /* client: seconds between attempts; 0: off */
     int listen_fd;          /* server: listening socket; else -1 */
     int connected_fd;       /* not yet taken by a frontend; else -1 */
     bool has_frontend;
@@ -50,6 +52,16 @@ int chardev_take_connected_fd(Chardev *chr)
 
     chr->connected_fd = -1;
     return fd;
+}
+
+int64_t chardev_get_reconnect(const Chardev *chr)
+{
+    return chr->reconnect;
+}
+
+bool chardev_is_server(const Chardev *chr)
+{
+    return chr->server;
 }
 
 bool chardev_claim_frontend(Chardev *chr, Error **errp)
@@ -141,30 +153,75 @@ static int chardev_wait_for_client(Chardev *chr)
     return fd;
 }
 
-Chardev *chardev_socket_new(const char *id, const char *path, bool server,
-                            bool wait, Error **errp)
+/*
+ * reconnect > 0: a client that cannot connect now starts disconnected
+ * (reported as QEMU does; QEMU retries by itself, our frontend with
+ * chardev_client_connect).
+ */
+static bool chardev_connect_initial(Chardev *chr, Error **errp)
+{
+    Error *err = NULL;
+
+    chr->connected_fd = chardev_unix_connect(chr->path, &err);
+    if (chr->connected_fd >= 0) {
+        return true;
+    }
+    if (!chr->reconnect) {
+        error_propagate(errp, err);
+        return false;
+    }
+    error_report("Unable to connect character device %s: %s",
+                 chr->id ? chr->id : "", error_get_pretty(err));
+    error_free(err);
+    return true;
+}
+
+static Chardev *chardev_socket_create(const char *id, const char *path,
+                                      bool server, bool wait,
+                                      int64_t reconnect, Error **errp)
 {
     Chardev *chr = g_new0(Chardev, 1);
+    bool ok;
 
+    chr->id = g_strdup(id);
+    chr->path = g_strdup(path);
     chr->server = server;
+    chr->reconnect = reconnect;
     chr->listen_fd = -1;
     chr->connected_fd = -1;
     if (server) {
         chr->listen_fd = chardev_unix_listen(path, errp);
+        ok = chr->listen_fd >= 0;
     } else {
-        chr->connected_fd = chardev_unix_connect(path, errp);
+        ok = chardev_connect_initial(chr, errp);
     }
-    if (chr->listen_fd < 0 && chr->connected_fd < 0) {
+    if (!ok) {
+        g_free(chr->id);
+        g_free(chr->path);
         g_free(chr);
         return NULL;
     }
-    chr->id = g_strdup(id);
-    chr->path = g_strdup(path);
     if (server && wait) {
         chr->connected_fd = chardev_wait_for_client(chr);
     }
     chardevs = g_list_append(chardevs, chr);
     return chr;
+}
+
+Chardev *chardev_socket_new(const char *id, const char *path, bool server,
+                            bool wait, Error **errp)
+{
+    return chardev_socket_create(id, path, server, wait, 0, errp);
+}
+
+int chardev_client_connect(Chardev *chr, Error **errp)
+{
+    if (chr->server) {
+        error_setg(errp, "chardev '%s' is a server: it accepts connections, "
+                   "it cannot make one", chr->id ? chr->id : "");
+        return -1;
+    }
+    return chardev_unix_connect(chr->path, errp);
 }
 
 /* ---- -chardev options ---- */
@@ -196,7 +253,7 @@ static bool chardev_check_opts(json_t *opts, const char **id,
                                const char **path, Error **errp)
 {
     static const char *const known[] = {
-        "backend", "id", "path", "server", "wait", NULL
+        "backend", "id", "path", "server", "wait", "reconnect", NULL
     };
     const char *backend = json_string_value(json_object_get(opts,
                                                             "backend"));
@@ -237,19 +294,75 @@ static bool chardev_check_opts(json_t *opts, const char **id,
     return true;
 }
 
+/* A JSON integer or a string strtoull reads whole (base 0, as QEMU). */
+static bool chardev_parse_seconds(const char *name, json_t *v,
+                                  int64_t *seconds, Error **errp)
+{
+    const char *s = json_string_value(v);
+    char *end = NULL;
+    guint64 value;
+
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        *seconds = json_integer_value(v);
+        return true;
+    }
+    if (json_is_integer(v) || (s && s[strspn(s, " \t")] == '-')) {
+        error_setg(errp, "Parameter '%s' expects a non-negative number",
+                   name);
+        return false;
+    }
+    errno = 0;
+    value = s && *s ? g_ascii_strtoull(s, &end, 0) : 0;
+    if (!s || !*s || *end) {
+        error_setg(errp, "Parameter '%s' expects a number", name);
+        return false;
+    }
+    if (errno == ERANGE || value > INT64_MAX) {
+        error_setg(errp, "Value '%s' is too large for parameter '%s'", s,
+                   name);
+        return false;
+    }
+    *seconds = value;
+    return true;
+}
+
+/* reconnect=SECONDS, client sockets only; absent: 0 (off). */
+static bool chardev_opt_reconnect(json_t *opts, bool server,
+                                  int64_t *seconds, Error **errp)
+{
+    json_t *v = json_object_get(opts, "reconnect");
+
+    *seconds = 0;
+    if (!v) {
+        return true;
+    }
+    if (!chardev_parse_seconds("reconnect", v, seconds, errp)) {
+        return false;
+    }
+    if (server) {
+        error_setg(errp, "'reconnect' option is incompatible with socket in "
+                   "server listen mode");
+        return false;
+    }
+    return true;
+}
+
 bool chardev_add_from_opts(json_t *opts, Error **errp)
 {
     const char *id;
     const char *path;
     bool server;
     bool wait;
+    int64_t reconnect;
 
     if (!chardev_check_opts(opts, &id, &path, errp) ||
         !chardev_opt_bool(opts, "server", false, &server, errp) ||
-        !chardev_opt_bool(opts, "wait", true, &wait, errp)) {
+        !chardev_opt_bool(opts, "wait", true, &wait, errp) ||
+        !chardev_opt_reconnect(opts, server, &reconnect, errp)) {
         return false;
     }
-    return chardev_socket_new(id, path, server, wait, errp) != NULL;
+    return chardev_socket_create(id, path, server, wait, reconnect,
+                                 errp) != NULL;
 }
 
 void chardev_cleanup(void)

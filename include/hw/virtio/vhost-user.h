@@ -65,7 +65,9 @@ bool vhost_user_conn_is_dead(const VhostUserConn *conn);
  * Called once, from the main loop, when the connection dies: EOF or an
  * error seen by a request, or the socket becoming readable/hung up while
  * no request is in flight (the backend closed or crashed).  The handler
- * may free the connection.  Installing it starts watching the socket.
+ * may free the connection.  Installing it starts watching the socket
+ * (g_unix_fd_add on the default context); fn NULL stops watching.
+ * Installed on a connection already dead, it is scheduled at once.
  */
 typedef void VhostUserDisconnectFn(void *opaque);
 void vhost_user_conn_set_disconnect_handler(VhostUserConn *conn,
@@ -81,7 +83,13 @@ uint64_t vhost_user_conn_protocol_features(const VhostUserConn *conn);
 bool vhost_user_conn_has_protocol_feature(const VhostUserConn *conn,
                                           unsigned int bit);
 
-/* ---- requests: true on success, else false with errp set ---- */
+/*
+ * ---- requests: true on success, else false with errp set ----
+ * Messages start "vhost-user 'NAME': ".  Caller mistakes (too many
+ * regions, a region without fd, a protocol feature not negotiated, a
+ * too large size or index) fail before anything is sent; a non-zero ack
+ * fails the request; neither kills the connection.
+ */
 
 bool vhost_user_get_features(VhostUserConn *conn, uint64_t *features,
                              Error **errp);
@@ -92,8 +100,10 @@ bool vhost_user_get_protocol_features(VhostUserConn *conn,
 bool vhost_user_set_protocol_features(VhostUserConn *conn,
                                       uint64_t features, Error **errp);
 bool vhost_user_set_owner(VhostUserConn *conn, Error **errp);
+/* Needs MQ. */
 bool vhost_user_get_queue_num(VhostUserConn *conn, uint64_t *num,
                               Error **errp);
+/* Needs CONFIGURE_MEM_SLOTS. */
 bool vhost_user_get_max_mem_slots(VhostUserConn *conn, uint64_t *num,
                                   Error **errp);
 /* n <= VHOST_USER_MEMORY_BASELINE_NREGIONS regions, n fds. */
@@ -115,7 +125,7 @@ bool vhost_user_set_vring_base(VhostUserConn *conn, unsigned int index,
 /* Stops the ring in the backend; *base is its next avail index. */
 bool vhost_user_get_vring_base(VhostUserConn *conn, unsigned int index,
                                unsigned int *base, Error **errp);
-/* fd -1: the "no fd" flag (polling mode / no notification). */
+/* fd -1: the "no fd" flag (polling mode / no notification); index <= 255. */
 bool vhost_user_set_vring_kick(VhostUserConn *conn, unsigned int index,
                                int fd, Error **errp);
 bool vhost_user_set_vring_call(VhostUserConn *conn, unsigned int index,
