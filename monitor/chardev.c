@@ -74,6 +74,11 @@ bool chardev_claim_frontend(Chardev *chr, Error **errp)
     return true;
 }
 
+void chardev_release_frontend(Chardev *chr)
+{
+    chr->has_frontend = false;
+}
+
 static bool chardev_unix_addr(const char *path, struct sockaddr_un *addr,
                               Error **errp)
 {

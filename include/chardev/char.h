@@ -67,6 +67,8 @@ int64_t chardev_get_reconnect(const Chardev *chr);
 int chardev_client_connect(Chardev *chr, Error **errp);
 /* Mark chr used by a frontend; fails when one already is. */
 bool chardev_claim_frontend(Chardev *chr, Error **errp);
+/* The frontend is gone (device unplugged): another may claim chr. */
+void chardev_release_frontend(Chardev *chr);
 
 /* Close every chardev and unlink the socket files servers created. */
 void chardev_cleanup(void);
