@@ -31,7 +31,7 @@
     "-object memory-backend-memfd,id=ram0,size=%s,share=on " \
     "-machine memory-backend=ram0 "
 #define TEST_BLK_ARGS_FMT \
-    "-chardev socket,id=c0,path=%s " \
+    "-chardev socket,id=c0,path=%s%s " \
     "-device vhost-user-blk-pci,id=vhu0,chardev=c0,num-queues=1 "
 #define TEST_VMEM_ARGS_FMT \
     "-object memory-backend-memfd,id=vmem0mem,size=4G,share=on " \
@@ -157,8 +157,9 @@ static char *test_trace_args(TestVM *vm)
  * properties); drivers for both.  The vhost device comes first so that
  * virtio-mem decides its memslots knowing the backend's limit.
  */
-static void test_blk_vm_start(TestVM *vm, const char *ram_size,
-                              const char *vmem_extra, bool trace)
+static void test_blk_vm_start_full(TestVM *vm, const char *ram_size,
+                                   const char *vmem_extra, bool trace,
+                                   const char *chardev_extra)
 {
     g_autofree char *ram = test_ram_args(ram_size);
     g_autofree char *tracing = NULL;
@@ -169,7 +170,7 @@ static void test_blk_vm_start(TestVM *vm, const char *ram_size,
     tracing = trace ? test_trace_args(vm) : g_strdup("");
     args = g_strdup_printf("%s%s" TEST_BLK_ARGS_FMT TEST_VMEM_ARGS_FMT, ram,
                            tracing, qbackend_socket_path(vm->backend),
-                           vmem_extra);
+                           chardev_extra, vmem_extra);
     vm->qts = test_vmm_start(args);
     vm->blk = qvirtio_blk_init(vm->qts, (1ULL << QVIRTIO_BLK_F_BLK_SIZE) |
                                         (1ULL << QVIRTIO_BLK_F_MQ));
@@ -177,6 +178,12 @@ static void test_blk_vm_start(TestVM *vm, const char *ram_size,
     vm->vmem = qvirtio_mem_init(vm->qts);
     g_assert_nonnull(vm->vmem);
     qvirtio_mem_read_config(vm->vmem, &vm->vmem_cfg);
+}
+
+static void test_blk_vm_start(TestVM *vm, const char *ram_size,
+                              const char *vmem_extra, bool trace)
+{
+    test_blk_vm_start_full(vm, ram_size, vmem_extra, trace, "");
 }
 
 static void test_vm_stop(TestVM *vm)
@@ -372,6 +379,80 @@ static void test_blk_backend_killed(void)
     test_unplug(&vm, 2 * GiB);
     test_plug(&vm, 0);
     test_expect_running(vm.qts);
+    test_vm_stop(&vm);
+}
+
+static int test_vmem_memslots(TestVM *vm, const char *what);
+
+/* Whether x-query-memslots lists the consumer called name. */
+static bool test_has_consumer(QTestState *qts, const char *name)
+{
+    json_t *r = qtest_qmp_assert_success_ref(qts,
+                                             "{'execute': 'x-query-memslots'}");
+    json_t *c;
+    size_t i;
+    bool found = false;
+
+    json_array_foreach(json_object_get(r, "consumers"), i, c) {
+        found |= !g_strcmp0(json_string_value(json_object_get(c, "name")),
+                            name);
+    }
+    json_decref(r);
+    return found;
+}
+
+static void test_wait_consumer(QTestState *qts, const char *name, bool present)
+{
+    for (int i = 0; i < QTEST_TIMEOUT_S * 10; i++) {
+        if (test_has_consumer(qts, name) == present) {
+            return;
+        }
+        g_usleep(100 * 1000);
+    }
+    g_assert_cmpint(test_has_consumer(qts, name), ==, present);
+}
+
+/*
+ * hotmem, reconnect=1: the backend dies, the device stops counting as a
+ * memslot consumer; while it is away virtio-mem unplugs the memslot that
+ * held the I/O buffers and plugs it again elsewhere; the backend comes
+ * back on the same socket, the device reconnects by itself, and I/O to
+ * the new block works (the backend got the current memory table and the
+ * rings where they were).
+ */
+static void test_blk_backend_reconnect(void)
+{
+    g_autofree char *info = NULL;
+    uint64_t gpa;
+    TestVM vm;
+
+    if (test_skip_on_reference("the reference needs its vCPU running to "
+                               "restart vhost") ||
+        test_skip_without(qbackend_blk_unavailable)) {
+        return;
+    }
+    test_blk_vm_start_full(&vm, "512M", TEST_VMEM_DYNAMIC, false,
+                           ",reconnect=1");
+    test_set_requested(&vm, TEST_VMEM_SIZE);
+    gpa = test_plug(&vm, 0);
+    test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 8, 1);
+    g_assert_true(test_has_consumer(vm.qts, "vhost-user:vhu0"));
+    info = qtest_hmp(vm.qts, "info memslots");
+    /* RAM below 4 GiB and the one memslot virtio-mem decided on. */
+    g_assert_nonnull(strstr(info, "memslots 'vhost-user:vhu0': 2 used, "
+                            "30 free of 32"));
+
+    qbackend_kill(vm.backend);
+    test_wait_consumer(vm.qts, "vhost-user:vhu0", false);
+    test_unplug(&vm, 0);
+    g_assert_cmpint(test_vmem_memslots(&vm, "used"), ==, 0);
+    gpa = test_plug(&vm, 2 * GiB);
+    test_expect_running(vm.qts);
+
+    qbackend_blk_restart(vm.backend);
+    test_wait_consumer(vm.qts, "vhost-user:vhu0", true);
+    test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 1024, 2);
+    test_blk_read_expect(&vm, gpa + 512 * KiB, 8, 1);
     test_vm_stop(&vm);
 }
 
@@ -836,7 +917,7 @@ static void test_memslots_cold_plug_refused(void)
     }
     backend = qbackend_blk_start(TEST_IMAGE_SIZE);
     args = g_strdup_printf("%s" TEST_VMEM_ARGS_FMT TEST_BLK_ARGS_FMT, ram,
-                           TEST_VMEM_DYNAMIC, qbackend_socket_path(backend));
+                           TEST_VMEM_DYNAMIC, qbackend_socket_path(backend), "");
     err = test_probe(args, &status);
     g_assert_cmpint(status, ==, 1);
     g_assert_nonnull(strstr(err, TEST_MSG_MEMSLOTS));
@@ -928,7 +1009,7 @@ static void test_private_ram_refused(void)
     }
     backend = qbackend_blk_start(TEST_IMAGE_SIZE);
     args = g_strdup_printf("-m 512M " TEST_BLK_ARGS_FMT,
-                           qbackend_socket_path(backend));
+                           qbackend_socket_path(backend), "");
     err = test_probe(args, &status);
     g_assert_cmpint(status, ==, 1);
     g_assert_nonnull(strstr(err, "share=on"));
@@ -949,6 +1030,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vhost-user-fs/config/tag-and-request-queues",
                    test_fs_config);
     g_test_add_func("/vhost-user-fs/fuse/init-round-trip", test_fs_fuse_init);
+    g_test_add_func("/vhost-user-blk/backend/reconnects",
+                    test_blk_backend_reconnect);
     g_test_add_func("/vhost-user-fs/backend/killed-vmm-stays-up",
                     test_fs_backend_killed);
     g_test_add_func("/vhost-user-blk/mem-table/static-virtio-mem-whole",

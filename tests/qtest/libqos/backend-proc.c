@@ -206,15 +206,12 @@ static void qbackend_make_image(const char *path, uint64_t size)
     close(fd);
 }
 
-QBackend *qbackend_blk_start(uint64_t image_size)
+/* qemu-storage-daemon exporting b's image on b's socket. */
+static void qbackend_blk_spawn(QBackend *b)
 {
-    QBackend *b = qbackend_new();
     g_autofree char *blockdev = NULL;
     g_autofree char *export = NULL;
 
-    g_assert_cmpuint(image_size % 512, ==, 0);
-    b->image_path = g_build_filename(b->dir, "disk.raw", NULL);
-    qbackend_make_image(b->image_path, image_size);
     blockdev = g_strdup_printf("driver=file,node-name=f0,filename=%s",
                                b->image_path);
     export = g_strdup_printf("type=vhost-user-blk,id=e0,node-name=f0,"
@@ -228,7 +225,24 @@ QBackend *qbackend_blk_start(uint64_t image_size)
         b->pid = qbackend_spawn(argv, b->log_path);
     }
     qbackend_wait_listening(b, "qemu-storage-daemon");
+}
+
+QBackend *qbackend_blk_start(uint64_t image_size)
+{
+    QBackend *b = qbackend_new();
+
+    g_assert_cmpuint(image_size % 512, ==, 0);
+    b->image_path = g_build_filename(b->dir, "disk.raw", NULL);
+    qbackend_make_image(b->image_path, image_size);
+    qbackend_blk_spawn(b);
     return b;
+}
+
+void qbackend_blk_restart(QBackend *b)
+{
+    g_assert_cmpint(b->pid, <, 0);
+    unlink(b->socket_path);
+    qbackend_blk_spawn(b);
 }
 
 QBackend *qbackend_fs_start(void)

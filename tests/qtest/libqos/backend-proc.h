@@ -49,6 +49,8 @@ pid_t qbackend_pid(const QBackend *b);               /* -1 once reaped */
 void qbackend_image_read(const QBackend *b, uint64_t offset, void *buf,
                          size_t size);
 
+/* A blk backend killed before: the same image on the same socket again. */
+void qbackend_blk_restart(QBackend *b);
 /* SIGKILL now and reap; the files stay until qbackend_stop. */
 void qbackend_kill(QBackend *b);
 /* Whether the process has not exited yet (reaps it if it has). */
