@@ -949,6 +949,45 @@ static bool test_has_peripheral(QTestState *qts, const char *id)
     return found;
 }
 
+/*
+ * With an accelerator limit below 509 every memory device decides one
+ * memslot (no decision to protect), but 31 virtio-mem devices with nothing
+ * plugged still hold 31 reserved memslots: with the 2 RAM regions the
+ * 32-slot backend would need 33.  Refused with QEMU's numbers.
+ */
+static void test_memslots_reserved_over_limit_refused(void)
+{
+    g_autoptr(GString) args = g_string_new("-accel qtest,max-memslots=100 ");
+    g_autofree char *ram = test_ram_args("3G");
+    g_autofree char *err = NULL;
+    QBackend *backend;
+    int status;
+
+    if (test_skip_on_reference("QEMU 7.2 has no dynamic-memslots") ||
+        test_skip_without(qbackend_blk_unavailable)) {
+        return;
+    }
+    backend = qbackend_blk_start(TEST_IMAGE_SIZE);
+    /* One root bus has no room for 32 devices: half behind a bridge. */
+    g_string_append_printf(args, "%s-device pci-bridge,id=br0,chassis_nr=1 ",
+                           ram);
+    for (int i = 0; i < 31; i++) {
+        g_string_append_printf(args, "-object memory-backend-memfd,id=m%d,"
+                               "size=64M,share=on -device virtio-mem-pci,"
+                               "memdev=m%d,bus=%s" TEST_VMEM_DYNAMIC " ", i,
+                               i, i % 2 ? "br0" : "pcie.0");
+    }
+    g_string_append_printf(args, TEST_BLK_ARGS_FMT,
+                           qbackend_socket_path(backend), "");
+    err = test_probe(args->str, &status);
+    g_assert_cmpint(status, ==, 1);
+    g_assert_nonnull(strstr(err, "vhost backend memory slots limit (32) is "
+                            "less than current number of used (2) and "
+                            "reserved (31) memory slots for memory "
+                            "devices."));
+    qbackend_stop(backend);
+}
+
 /* The same at run time: device_add fails, nothing changes, virtio-mem
  * still plugs. */
 static void test_memslots_hotplug_refused(void)
@@ -1039,6 +1078,8 @@ int main(int argc, char **argv)
                    test_mem_table_static);
     g_test_add_func("/vhost-user-blk/mem-table/dynamic-memslot-follows-plug",
                    test_mem_table_dynamic);
+    g_test_add_func("/vhost-user-blk/memslots/reserved-over-limit-refused",
+                    test_memslots_reserved_over_limit_refused);
     g_test_add_func("/vhost-user-blk/memslots/cold-plug-after-decision-refused",
                    test_memslots_cold_plug_refused);
     g_test_add_func("/vhost-user-blk/memslots/hotplug-after-decision-refused",
