@@ -39,6 +39,7 @@ struct MemslotTable {
     unsigned int next_fresh_id;
     bool full_reported;         /* "no free slot" said since the last free */
     bool changed;               /* by the transaction being committed */
+    bool no_kvm_model;          /* not KVM's: no metadata in info */
     const MemslotBackendOps *ops;
     void *opaque;
     bool registered;
@@ -153,6 +154,11 @@ void memslots_destroy(MemslotTable *table)
     g_free(table->freed_ids);
     g_free(table->name);
     g_free(table);
+}
+
+void memslots_set_kvm_model(MemslotTable *table, bool on)
+{
+    table->no_kvm_model = !on;
 }
 
 const char *memslots_name(const MemslotTable *table)
@@ -428,6 +434,9 @@ void memslots_format_info(const MemslotTable *table, GString *out)
                            table->name, memslots_used(table),
                            memslots_free(table), table->max_slots);
     g_tree_foreach(table->slots, memslots_format_slot, out);
+    if (table->no_kvm_model) {
+        return;
+    }
     g_string_append_printf(out,
                            "  kvm metadata (modeled): %s, %s with TDP MMU,"
                            " twice that with SMM\n",

@@ -199,6 +199,7 @@ static void vhost_mem_register(VhostDev *hdev)
 
     hdev->slots = memslots_new(name, hdev->max_mem_slots, &vhost_mem_ops,
                                hdev);
+    memslots_set_kvm_model(hdev->slots, false);
     memslots_register(hdev->slots, address_space_memory());
     memslots_consumer_add(hdev->slots);
 }

@@ -97,6 +97,10 @@ void memslots_register(MemslotTable *table, AddressSpace *as);
  */
 void memslots_unregister(MemslotTable *table);
 
+/* Whether info text shows the KVM metadata model (default on; off for
+ * tables that are not an accelerator's, e.g. vhost-user). */
+void memslots_set_kvm_model(MemslotTable *table, bool on);
+
 /* Call fn for each slot in gpa order.  O(slots). */
 void memslots_foreach(const MemslotTable *table,
                       void (*fn)(const MemslotInfo *slot, void *opaque),
