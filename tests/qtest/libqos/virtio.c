@@ -93,12 +93,17 @@ QVirtioPCIDevice *qvirtio_pci_new_nth(QTestState *qts, uint16_t device_id,
     qpci_bus_init(&vdev->bus, qts);
     /* Each of several devices gets its own BAR window and guest memory. */
     vdev->bus.mmio_next += nth * QVIRTIO_PCI_MMIO_PER_DEVICE;
+    qpci_bridges_init(&vdev->bus);
     vdev->pdev = qpci_find_device_nth(&vdev->bus, QVIRTIO_PCI_VENDOR,
                                       QVIRTIO_PCI_DEVICE_BASE + device_id,
                                       nth);
     if (!vdev->pdev) {
         g_free(vdev);
         return NULL;
+    }
+    /* Behind a bridge (a root port): BARs inside its windows. */
+    if (vdev->pdev->bridge_devfn >= 0) {
+        qpci_bus_init_behind_bridge(&vdev->bus, vdev->pdev);
     }
     qvirtio_pci_find_caps(vdev);
     qpci_device_enable(vdev->pdev);
