@@ -13,12 +13,25 @@ static bool qdev_creation_done;
 static Object *qdev_machine_hotplug_handler;
 static bool (*qdev_machine_claims)(DeviceState *dev);
 
+/* The buses are QOM children and go with the device; only the array of
+ * them and the id are the device's own. */
+static void qdev_device_instance_finalize(Object *obj)
+{
+    DeviceState *dev = DEVICE(obj);
+
+    g_free(dev->id);
+    if (dev->child_buses) {
+        g_ptr_array_free(dev->child_buses, true);
+    }
+}
+
 static const TypeInfo qdev_device_type_info = {
     .name = TYPE_DEVICE,
     .parent = TYPE_OBJECT,
     .instance_size = sizeof(DeviceState),
     .class_size = sizeof(DeviceClass),
     .abstract = true,
+    .instance_finalize = qdev_device_instance_finalize,
 };
 
 static void qdev_bus_instance_init(Object *obj)
