@@ -465,7 +465,8 @@ static void test_hotplug_intx_follows_events(void)
 {
     TestVM vm;
 
-    if (test_skip_on_reference("QEMU 7.2 routes INTx through ICH9 PIRQ registers")) {
+    if (test_skip_on_reference(
+            "QEMU 7.2 routes INTx through ICH9 PIRQ registers")) {
         return;
     }
     test_start_default(&vm, NULL);
@@ -488,7 +489,8 @@ static void test_hotplug_link_state_changed(void)
     TestVM vm;
     uint16_t sta;
 
-    if (test_skip_on_reference("QEMU 7.2 has no Data Link Layer State Changed event")) {
+    if (test_skip_on_reference(
+            "QEMU 7.2 has no Data Link Layer State Changed event")) {
         return;
     }
     test_start_default(&vm, NULL);
@@ -831,7 +833,8 @@ static void test_vmem_del_needs_unplugged_inaccessible(void)
 {
     TestVM vm;
 
-    if (test_skip_on_reference("QEMU 7.2 refuses every virtio-mem device_del")) {
+    if (test_skip_on_reference(
+            "QEMU 7.2 refuses every virtio-mem device_del")) {
         return;
     }
     test_start_default(&vm, "-object memory-backend-ram,id=mem0,size=1G,"
@@ -871,7 +874,8 @@ static void test_vmem_del_frees_area(void)
                             "'bus': 'rp1', 'memdev': 'mem1'}";
     int count;
 
-    if (test_skip_on_reference("QEMU 7.2 refuses every virtio-mem device_del")) {
+    if (test_skip_on_reference(
+            "QEMU 7.2 refuses every virtio-mem device_del")) {
         return;
     }
     test_start(&vm, "3G", "-device pcie-root-port,id=rp1,chassis=1,slot=3 "
@@ -910,7 +914,8 @@ static void test_vmem_guest_power_off(void)
     QVirtioMemConfig cfg;
     int count;
 
-    if (test_skip_on_reference("QEMU 7.2 aborts when virtio-mem's slot is powered off")) {
+    if (test_skip_on_reference(
+            "QEMU 7.2 aborts when virtio-mem's slot is powered off")) {
         return;
     }
     test_start_default(&vm, "-object memory-backend-ram,id=mem0,size=1G,"

@@ -18,7 +18,7 @@
 #define PCI_BRIDGE_CTL_VGA          0x0008
 #define PCI_BRIDGE_CTL_VGA_16BIT    0x0010
 #define PCI_BRIDGE_CTL_MASTER_ABORT 0x0020
-#define PCI_BRIDGE_CTL_BUS_RESET    0x0040  /* 0 -> 1 resets the secondary bus */
+#define PCI_BRIDGE_CTL_BUS_RESET    0x0040  /* 0 -> 1: secondary bus reset */
 #define PCI_BRIDGE_CTL_FAST_BACK    0x0080
 #define PCI_BRIDGE_CTL_DISCARD      0x0100
 #define PCI_BRIDGE_CTL_SEC_DISCARD  0x0200

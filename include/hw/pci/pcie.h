@@ -36,7 +36,7 @@
 #define  PCI_EXP_SLTCAP_EIP     0x00020000  /* electromechanical interlock */
 #define  PCI_EXP_SLTCAP_PSN_SHIFT 19        /* physical slot number */
 #define PCI_EXP_SLTCTL          0x18
-#define  PCI_EXP_SLTCTL_ABPE    0x0001      /* attention button pressed enable */
+#define  PCI_EXP_SLTCTL_ABPE    0x0001      /* attention button pressed en. */
 #define  PCI_EXP_SLTCTL_PDCE    0x0008      /* presence detect changed enable */
 #define  PCI_EXP_SLTCTL_CCIE    0x0010      /* command completed int. enable */
 #define  PCI_EXP_SLTCTL_HPIE    0x0020      /* hot-plug interrupt enable */
@@ -48,7 +48,7 @@
 #define  PCI_EXP_SLTCTL_PWR_IND_ON     0x0100
 #define  PCI_EXP_SLTCTL_PWR_IND_BLINK  0x0200
 #define  PCI_EXP_SLTCTL_PWR_IND_OFF    0x0300
-#define  PCI_EXP_SLTCTL_PCC     0x0400      /* power controller control: 1 off */
+#define  PCI_EXP_SLTCTL_PCC     0x0400      /* power controller: 1 = off */
 #define  PCI_EXP_SLTCTL_EIC     0x0800      /* interlock control, reads 0 */
 #define  PCI_EXP_SLTCTL_DLLSCE  0x1000      /* link state changed enable */
 #define PCI_EXP_SLTSTA          0x1a
