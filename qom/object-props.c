@@ -724,6 +724,7 @@ void object_property_add_alias(Object *obj, const char *name,
 
 typedef enum ObjectFieldKind {
     OBJECT_FIELD_BOOL,
+    OBJECT_FIELD_UINT8,
     OBJECT_FIELD_UINT16,
     OBJECT_FIELD_UINT32,
     OBJECT_FIELD_UINT64,
@@ -745,6 +746,8 @@ static json_t *object_props_field_get(Object *obj, const char *name,
     switch (fp->kind) {
     case OBJECT_FIELD_BOOL:
         return json_boolean(*(bool *)fp->field);
+    case OBJECT_FIELD_UINT8:
+        return json_integer(*(uint8_t *)fp->field);
     case OBJECT_FIELD_UINT16:
         return json_integer(*(uint16_t *)fp->field);
     case OBJECT_FIELD_UINT32:
@@ -762,6 +765,7 @@ static bool object_props_field_set_uint(ObjectFieldProp *fp,
                                         Error **errp)
 {
     static const unsigned int bits[] = {
+        [OBJECT_FIELD_UINT8] = 8,
         [OBJECT_FIELD_UINT16] = 16,
         [OBJECT_FIELD_UINT32] = 32,
         [OBJECT_FIELD_UINT64] = 64,
@@ -770,10 +774,14 @@ static bool object_props_field_set_uint(ObjectFieldProp *fp,
     unsigned int nbits = bits[fp->kind];
 
     if (!json_is_integer(value) || (nbits < 64 && v >> nbits)) {
-        error_setg(errp, "Parameter '%s' expects uint%u", name, nbits);
+        /* QEMU's visitor names the C type, except for 64-bit sizes. */
+        error_setg(errp, "Parameter '%s' expects uint%u%s", name, nbits,
+                   nbits < 64 ? "_t" : "");
         return false;
     }
-    if (fp->kind == OBJECT_FIELD_UINT16) {
+    if (fp->kind == OBJECT_FIELD_UINT8) {
+        *(uint8_t *)fp->field = v;
+    } else if (fp->kind == OBJECT_FIELD_UINT16) {
         *(uint16_t *)fp->field = v;
     } else if (fp->kind == OBJECT_FIELD_UINT32) {
         *(uint32_t *)fp->field = v;
@@ -837,7 +845,8 @@ void object_property_add_uint_field(Object *obj, const char *name,
                                     const char *type, void *field,
                                     ObjectFieldCheck *check)
 {
-    ObjectFieldKind kind = !strcmp(type, "uint16") ? OBJECT_FIELD_UINT16
+    ObjectFieldKind kind = !strcmp(type, "uint8") ? OBJECT_FIELD_UINT8
+                           : !strcmp(type, "uint16") ? OBJECT_FIELD_UINT16
                            : !strcmp(type, "uint32") ? OBJECT_FIELD_UINT32
                            : OBJECT_FIELD_UINT64;
 

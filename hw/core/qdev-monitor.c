@@ -1,15 +1,19 @@
 /*
  * device_add and device_del over QMP.  The rules (which devices, which
- * buses, the machine's hotplug handler) are qdev.c's; this file only turns
- * QMP arguments into calls and answers with the reference's errors.
+ * buses, the hotplug handlers) are qdev.c's; this file only turns QMP
+ * arguments into calls and answers with the reference's errors.
+ * DEVICE_DELETED is sent by qdev_unplug_complete(), at once or when the
+ * guest lets the device go (a pcie-root-port slot powered off).
  */
 #include "qemu/osdep.h"
 #include "hw/core/qdev.h"
 #include "monitor/monitor.h"
 
+/* QEMU 7.2 passes device_add's arguments through QemuOpts: strings are
+ * parsed as on the command line ("requested-size": "1G"). */
 static json_t *qmp_device_add(json_t *args, Error **errp)
 {
-    return qdev_device_add(args, false, errp) ? json_object() : NULL;
+    return qdev_device_add(args, true, errp) ? json_object() : NULL;
 }
 
 static json_t *qmp_device_del(json_t *args, Error **errp)
@@ -17,7 +21,6 @@ static json_t *qmp_device_del(json_t *args, Error **errp)
     static const char *const known[] = { "id", NULL };
     DeviceState *dev;
     const char *id;
-    g_autofree char *path = NULL;
 
     if (!qmp_args_check_known(args, known, errp) ||
         !qmp_arg_str(args, "id", false, &id, errp)) {
@@ -29,13 +32,13 @@ static json_t *qmp_device_del(json_t *args, Error **errp)
                   id);
         return NULL;
     }
-    path = object_get_canonical_path(OBJECT(dev));
-    if (!qdev_unplug(dev, errp)) {
+    /* The reference's check and message (with the id as given). */
+    if (qdev_is_unplug_pending(dev)) {
+        error_setg(errp, "Device %s is already in the process of unplug",
+                   id);
         return NULL;
     }
-    qapi_event_send("DEVICE_DELETED",
-                    json_pack("{s:s,s:s}", "device", id, "path", path));
-    return json_object();
+    return qdev_unplug(dev, errp) ? json_object() : NULL;
 }
 
 void qdev_monitor_register(void)

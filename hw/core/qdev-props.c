@@ -3,7 +3,8 @@
  * properties with a check that refuses once the device is realized, with
  * the reference's message.
  * Devices with extra rules keep their own setters and call
- * qdev_prop_check_unrealized() themselves.
+ * qdev_prop_check_unrealized() themselves.  8- and 16-bit fields are
+ * qdev's own (qom's field properties have 32 and 64 bits).
  */
 #include "qemu/osdep.h"
 #include "hw/core/qdev.h"
@@ -49,6 +50,12 @@ void qdev_prop_add_uint64(DeviceState *dev, const char *name,
                           const char *type, uint64_t *field)
 {
     object_property_add_uint_field(OBJECT(dev), name, type, field,
+                                   qdev_prop_field_check);
+}
+
+void qdev_prop_add_uint8(DeviceState *dev, const char *name, uint8_t *field)
+{
+    object_property_add_uint_field(OBJECT(dev), name, "uint8", field,
                                    qdev_prop_field_check);
 }
 

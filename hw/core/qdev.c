@@ -6,9 +6,24 @@
  */
 #include "qemu/osdep.h"
 #include "hw/core/qdev.h"
+#include "qemu/timer.h"
+#include "monitor/monitor.h"
 
 static bool qdev_creation_done;
 static Object *qdev_machine_hotplug_handler;
+static bool (*qdev_machine_claims)(DeviceState *dev);
+
+/* The buses are QOM children and go with the device; only the array of
+ * them and the id are the device's own. */
+static void qdev_device_instance_finalize(Object *obj)
+{
+    DeviceState *dev = DEVICE(obj);
+
+    g_free(dev->id);
+    if (dev->child_buses) {
+        g_ptr_array_free(dev->child_buses, true);
+    }
+}
 
 static const TypeInfo qdev_device_type_info = {
     .name = TYPE_DEVICE,
@@ -16,6 +31,7 @@ static const TypeInfo qdev_device_type_info = {
     .instance_size = sizeof(DeviceState),
     .class_size = sizeof(DeviceClass),
     .abstract = true,
+    .instance_finalize = qdev_device_instance_finalize,
 };
 
 static void qdev_bus_instance_init(Object *obj)
@@ -67,17 +83,65 @@ bool qdev_hotplug_allowed(void)
     return qdev_creation_done;
 }
 
-void qdev_set_machine_hotplug_handler(Object *handler)
+void qdev_set_machine_hotplug_handler(Object *handler,
+                                      bool (*claims)(DeviceState *dev))
 {
     qdev_machine_hotplug_handler = handler;
+    qdev_machine_claims = claims;
+}
+
+Object *qdev_get_bus_hotplug_handler(DeviceState *dev)
+{
+    return dev->parent_bus ? dev->parent_bus->hotplug_handler : NULL;
 }
 
 Object *qdev_get_hotplug_handler(DeviceState *dev)
 {
-    if (dev->parent_bus && dev->parent_bus->hotplug_handler) {
-        return dev->parent_bus->hotplug_handler;
+    Object *bus_handler = qdev_get_bus_hotplug_handler(dev);
+
+    if (qdev_machine_hotplug_handler && qdev_machine_claims &&
+        qdev_machine_claims(dev)) {
+        return qdev_machine_hotplug_handler;
     }
-    return qdev_machine_hotplug_handler;
+    return bus_handler ? bus_handler : qdev_machine_hotplug_handler;
+}
+
+bool hotplug_handler_pre_plug(Object *handler, DeviceState *dev,
+                              Error **errp)
+{
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_GET_CLASS(handler);
+
+    return !hc->pre_plug || hc->pre_plug(handler, dev, errp);
+}
+
+void hotplug_handler_plug(Object *handler, DeviceState *dev)
+{
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_GET_CLASS(handler);
+
+    if (hc->plug) {
+        hc->plug(handler, dev);
+    }
+}
+
+bool hotplug_handler_unplug_request(Object *handler, DeviceState *dev,
+                                    Error **errp)
+{
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_GET_CLASS(handler);
+
+    if (hc->unplug_request) {
+        return hc->unplug_request(handler, dev, errp);
+    }
+    qdev_unplug_complete(dev);
+    return true;
+}
+
+void hotplug_handler_unplug(Object *handler, DeviceState *dev)
+{
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_GET_CLASS(handler);
+
+    if (hc->unplug) {
+        hc->unplug(handler, dev);
+    }
 }
 
 /* ---- realize / unrealize ---- */
@@ -85,26 +149,16 @@ Object *qdev_get_hotplug_handler(DeviceState *dev)
 static bool qdev_pre_plug(DeviceState *dev, Error **errp)
 {
     Object *handler = qdev_get_hotplug_handler(dev);
-    HotplugHandlerClass *hc;
 
-    if (!handler) {
-        return true;
-    }
-    hc = HOTPLUG_HANDLER_GET_CLASS(handler);
-    return !hc->pre_plug || hc->pre_plug(handler, dev, errp);
+    return !handler || hotplug_handler_pre_plug(handler, dev, errp);
 }
 
 static void qdev_plug(DeviceState *dev)
 {
     Object *handler = qdev_get_hotplug_handler(dev);
-    HotplugHandlerClass *hc;
 
-    if (!handler) {
-        return;
-    }
-    hc = HOTPLUG_HANDLER_GET_CLASS(handler);
-    if (hc->plug) {
-        hc->plug(handler, dev);
+    if (handler) {
+        hotplug_handler_plug(handler, dev);
     }
 }
 
@@ -229,18 +283,24 @@ static DeviceClass *qdev_get_device_class(const char *driver, Error **errp)
 
 typedef struct QdevBusSearch {
     const char *type;
+    bool root_only;             /* buses of devices that sit on no bus */
     BusState *found;
 } QdevBusSearch;
 
 static int qdev_find_bus_of_type(Object *obj, void *opaque)
 {
     QdevBusSearch *s = opaque;
+    BusState *bus;
 
-    if (object_dynamic_cast(obj, s->type)) {
-        s->found = BUS(obj);
-        return 1;
+    if (!object_dynamic_cast(obj, s->type)) {
+        return 0;
     }
-    return 0;
+    bus = BUS(obj);
+    if (s->root_only && bus->parent && bus->parent->parent_bus) {
+        return 0;
+    }
+    s->found = bus;
+    return 1;
 }
 
 static BusState *qdev_choose_bus(DeviceClass *dc, const char *driver,
@@ -263,8 +323,15 @@ static BusState *qdev_choose_bus(DeviceClass *dc, const char *driver,
     if (!dc->bus_type) {
         return NULL;
     }
+    /* As QEMU's search from the root of the bus tree: pcie.0 before the
+     * bus of a bridge or root port plugged into it. */
     machine = object_resolve_path("/machine", NULL);
     if (machine) {
+        s.root_only = true;
+        object_child_foreach_recursive(machine, qdev_find_bus_of_type, &s);
+    }
+    if (machine && !s.found) {
+        s.root_only = false;
         object_child_foreach_recursive(machine, qdev_find_bus_of_type, &s);
     }
     if (!s.found) {
@@ -372,7 +439,6 @@ bool qdev_unplug(DeviceState *dev, Error **errp)
 {
     DeviceClass *dc = DEVICE_GET_CLASS(dev);
     Object *handler = qdev_get_hotplug_handler(dev);
-    HotplugHandlerClass *hc;
 
     /* A bus without a hotplug controller cannot lose devices at run time
      * either (pcie.0 on q35: use a pcie-root-port), as in the reference. */
@@ -386,16 +452,81 @@ bool qdev_unplug(DeviceState *dev, Error **errp)
                    object_get_typename(OBJECT(dev)));
         return false;
     }
-    hc = HOTPLUG_HANDLER_GET_CLASS(handler);
-    if (hc->unplug_request && !hc->unplug_request(handler, dev, errp)) {
-        return false;
+    return hotplug_handler_unplug_request(handler, dev, errp);
+}
+
+void qdev_set_unplug_pending(DeviceState *dev, int64_t expires_ms)
+{
+    dev->unplug_requested = true;
+    dev->unplug_expires_ms = expires_ms;
+}
+
+bool qdev_is_unplug_pending(DeviceState *dev)
+{
+    return dev->unplug_requested &&
+           qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) < dev->unplug_expires_ms;
+}
+
+bool qdev_unplug_requested(DeviceState *dev)
+{
+    return dev->unplug_requested;
+}
+
+/* DEVICE_DELETED data of a device about to go: {"device"?, "path"}. */
+static json_t *qdev_deleted_event_data(DeviceState *dev)
+{
+    g_autofree char *path = object_get_canonical_path(OBJECT(dev));
+
+    if (dev->id) {
+        return json_pack("{s:s,s:s}", "device", dev->id, "path", path);
     }
-    if (hc->unplug) {
-        hc->unplug(handler, dev);
+    return json_pack("{s:s}", "path", path);
+}
+
+/* Realized devices among obj's QOM descendants, deepest first. */
+static int qdev_collect_deleted_children(Object *obj, void *opaque)
+{
+    DeviceState *dev = (DeviceState *)object_dynamic_cast(obj, TYPE_DEVICE);
+
+    object_child_foreach(obj, qdev_collect_deleted_children, opaque);
+    if (dev && dev->realized) {
+        g_ptr_array_add(opaque, qdev_deleted_event_data(dev));
+    }
+    return 0;
+}
+
+/* Devices behind dev's buses go first, each with its own handler. */
+static void qdev_unplug_complete_children(DeviceState *dev)
+{
+    guint i;
+
+    for (i = 0; dev->child_buses && i < dev->child_buses->len; i++) {
+        BusState *bus = g_ptr_array_index(dev->child_buses, i);
+
+        while (bus->children->len) {
+            qdev_unplug_complete(g_ptr_array_index(bus->children,
+                                                   bus->children->len - 1));
+        }
+    }
+}
+
+void qdev_unplug_complete(DeviceState *dev)
+{
+    Object *handler = qdev_get_hotplug_handler(dev);
+    g_autoptr(GPtrArray) events = g_ptr_array_new();
+    guint i;
+
+    qdev_unplug_complete_children(dev);
+    object_child_foreach(OBJECT(dev), qdev_collect_deleted_children, events);
+    g_ptr_array_add(events, qdev_deleted_event_data(dev));
+    if (handler) {
+        hotplug_handler_unplug(handler, dev);
     }
     qdev_unrealize(dev);
     object_unparent(OBJECT(dev));
-    return true;
+    for (i = 0; i < events->len; i++) {
+        qapi_event_send("DEVICE_DELETED", g_ptr_array_index(events, i));
+    }
 }
 
 DeviceState *qdev_find_device(const char *id_or_path)

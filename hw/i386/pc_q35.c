@@ -187,6 +187,12 @@ static Object *pc_q35_add_device(MachineState *ms, const char *name,
     return obj;
 }
 
+/* The devices the machine's hotplug handler claims (see below). */
+static bool pc_q35_is_memory_device(DeviceState *dev)
+{
+    return object_dynamic_cast(OBJECT(dev), TYPE_MEMORY_DEVICE) != NULL;
+}
+
 static bool pc_q35_init(MachineState *ms, Error **errp)
 {
     PcQ35MachineState *pcms = PC_Q35_MACHINE(ms);
@@ -221,45 +227,82 @@ static bool pc_q35_init(MachineState *ms, Error **errp)
                           pcms->map.pci_hole_end);
     q35_host_set_pci_hole64_start(host, pcms->map.pci_hole64_start);
     q35_host_connect_ioapic(host, DEVICE(ioapic));
-    qdev_set_machine_hotplug_handler(OBJECT(ms));
+    qdev_set_machine_hotplug_handler(OBJECT(ms), pc_q35_is_memory_device);
     return true;
 }
 
-/* ---- hotplug handler: memory devices go to the device-memory area ---- */
-
-static bool pc_q35_is_memory_device(DeviceState *dev)
-{
-    return object_dynamic_cast(OBJECT(dev), TYPE_MEMORY_DEVICE) != NULL;
-}
+/*
+ * ---- hotplug handler: memory devices go to the device-memory area ----
+ * The machine claims memory devices wherever they sit (qdev.h), places
+ * them, and chains to the handler of their bus: a pcie-root-port's slot
+ * for virtio-mem-pci (presence detect, attention button, power).
+ */
 
 static bool pc_q35_pre_plug(Object *handler, DeviceState *dev, Error **errp)
 {
+    Object *bus_handler = qdev_get_bus_hotplug_handler(dev);
+
     if (!pc_q35_is_memory_device(dev)) {
         return true;
+    }
+    /* The slot's checks first: nothing is placed for a refused device. */
+    if (bus_handler && !hotplug_handler_pre_plug(bus_handler, dev, errp)) {
+        return false;
     }
     return memory_device_pre_plug(dev, MACHINE(handler), errp);
 }
 
+/* Memory first, then the slot: the guest learns of a device whose memory
+ * is already mapped. */
 static void pc_q35_plug(Object *handler, DeviceState *dev)
 {
-    if (pc_q35_is_memory_device(dev)) {
-        memory_device_plug(dev, MACHINE(handler));
+    Object *bus_handler = qdev_get_bus_hotplug_handler(dev);
+
+    if (!pc_q35_is_memory_device(dev)) {
+        return;
+    }
+    memory_device_plug(dev, MACHINE(handler));
+    if (bus_handler) {
+        hotplug_handler_plug(bus_handler, dev);
     }
 }
 
+/*
+ * device_del of a memory device.  virtio-mem-pci: virtio-mem's own rules
+ * (VIRTIO-MEM-FACTS.md), then the slot asks the guest.  pc-dimm has no
+ * bus and no guest handshake here (no ACPI): it goes at once.
+ */
 static bool pc_q35_unplug_request(Object *handler, DeviceState *dev,
                                   Error **errp)
 {
-    if (object_dynamic_cast(OBJECT(dev), "virtio-mem-pci")) {
-        return virtio_mem_pci_unplug_request_check(dev, errp);
+    Object *bus_handler = qdev_get_bus_hotplug_handler(dev);
+
+    if (!object_dynamic_cast(OBJECT(dev), "virtio-mem-pci")) {
+        qdev_unplug_complete(dev);
+        return true;
     }
-    return true;
+    if (!virtio_mem_pci_unplug_request_check(dev, errp)) {
+        return false;
+    }
+    if (!bus_handler) {
+        /* Unreachable on q35 (qdev refuses buses without a handler). */
+        error_setg(errp, "hotplug of virtio based memory devices not "
+                   "supported on this bus.");
+        return false;
+    }
+    return hotplug_handler_unplug_request(bus_handler, dev, errp);
 }
 
+/* The slot let the device go: its memory leaves the area, then the slot. */
 static void pc_q35_unplug(Object *handler, DeviceState *dev)
 {
+    Object *bus_handler = qdev_get_bus_hotplug_handler(dev);
+
     if (pc_q35_is_memory_device(dev)) {
         memory_device_unplug(dev, MACHINE(handler));
+    }
+    if (bus_handler) {
+        hotplug_handler_unplug(bus_handler, dev);
     }
 }
 

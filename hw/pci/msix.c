@@ -290,12 +290,9 @@ void msix_uninit(PCIDevice *dev)
     if (!msix_present(dev)) {
         return;
     }
-    memory_region_del_subregion(memory_region_get_container(
-                                    &dev->msix_table_mmio),
-                                &dev->msix_table_mmio);
-    memory_region_del_subregion(memory_region_get_container(
-                                    &dev->msix_pba_mmio),
-                                &dev->msix_pba_mmio);
+    /* Finalizing also takes them out of their BARs. */
+    memory_region_finalize(&dev->msix_table_mmio);
+    memory_region_finalize(&dev->msix_pba_mmio);
     g_clear_pointer(&dev->msix_table, g_free);
     g_clear_pointer(&dev->msix_pba, g_free);
     dev->msix_cap = 0;

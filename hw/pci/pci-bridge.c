@@ -1,37 +1,37 @@
 /*
- * "pci-bridge": a PCI-to-PCI bridge (type 1 header, 1b36:0001 as QEMU's)
- * with a secondary bus named after the bridge's id.  It forwards the
- * memory, prefetchable and I/O windows the guest programs from its parent
- * bus to the secondary bus (aliases, enabled by the command register) and
- * swizzles INTx.  Config cycles reach the secondary bus by bus number
- * (pci_find_bus_nr in hw/pci/pci.c).  No SHPC, no MSI, no hotplug.
+ * PCI-to-PCI bridges: the abstract "base-pci-bridge" (type 1 header,
+ * secondary bus, windows, INTx swizzle; include/hw/pci/pci_bridge.h) and
+ * "pci-bridge" (1b36:0001 as QEMU's, secondary bus named after the id).
+ * The windows the guest programs are aliases of the secondary memory and
+ * I/O containers mapped into the parent bus while the command register
+ * enables them.  Config cycles reach the secondary bus by bus number
+ * (pci_find_bus_nr in hw/pci/pci.c).  pci-bridge has no SHPC and no MSI:
+ * devices behind it cannot be hot-plugged; hw/pci/pcie-root-port.c is the
+ * other kind of bridge.
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
-#include "hw/pci/pci.h"
+#include "hw/pci/pci_bridge.h"
 #include "hw/pci/trace.h"
 
 #define PCI_BRIDGE_CHASSIS_NR_PROP "chassis_nr"
 #define PCI_BRIDGE_IO_SIZE (64 * KiB)
 #define PCI_BRIDGE_WINDOW_TYPE_64 0x01  /* low nibble of pref base/limit */
-#define PCI_BRIDGE_IO_TYPE_32 0x01      /* low nibble of I/O base/limit */
-#define PCI_BRIDGE_CONTROL_WMASK 0x00ff
+/* What QEMU lets the guest write in bridge control (PCIe ports clear more). */
+#define PCI_BRIDGE_CONTROL_WMASK \
+    (PCI_BRIDGE_CTL_PARITY | PCI_BRIDGE_CTL_SERR | PCI_BRIDGE_CTL_ISA | \
+     PCI_BRIDGE_CTL_VGA | PCI_BRIDGE_CTL_VGA_16BIT | \
+     PCI_BRIDGE_CTL_MASTER_ABORT | PCI_BRIDGE_CTL_BUS_RESET | \
+     PCI_BRIDGE_CTL_FAST_BACK | PCI_BRIDGE_CTL_DISCARD | \
+     PCI_BRIDGE_CTL_SEC_DISCARD | PCI_BRIDGE_CTL_DISCARD_SERR)
 
-typedef struct PCIBridge {
-    PCIDevice parent_obj;
+/* "pci-bridge": the base plus a chassis number. */
+typedef struct PCIBridgeDev {
+    PCIBridge parent_obj;
     uint8_t chassis_nr;
-    PCIBus *sec_bus;
-    MemoryRegion sec_mem;       /* "pci_bridge_pci": the secondary memory */
-    MemoryRegion sec_io;        /* "pci_bridge_io": the secondary I/O */
-    MemoryRegion win_mem;       /* windows: aliases mapped in the parent */
-    MemoryRegion win_pref;
-    MemoryRegion win_io;
-    bool win_mem_mapped;
-    bool win_pref_mapped;
-    bool win_io_mapped;
-} PCIBridge;
+} PCIBridgeDev;
 
-#define PCI_BRIDGE(obj) OBJECT_CHECK(PCIBridge, (obj), TYPE_PCI_BRIDGE)
+#define PCI_BRIDGE_DEV(obj) OBJECT_CHECK(PCIBridgeDev, (obj), TYPE_PCI_BRIDGE)
 
 /* ---- windows ---- */
 
@@ -126,13 +126,33 @@ static void pci_bridge_update_windows(PCIBridge *br)
     memory_region_transaction_commit();
 }
 
-static void pci_bridge_write_config(PCIDevice *dev, uint32_t addr,
-                                    uint32_t val, unsigned len)
+/* PCI-to-PCI Bridge 1.2, 3.2.5.18: a 0 -> 1 write of the secondary bus
+ * reset bit resets every device behind the bridge. */
+static void pci_bridge_reset_secondary(PCIBridge *br)
 {
+    BusState *bus = BUS(br->sec_bus);
+    guint i;
+
+    for (i = 0; i < bus->children->len; i++) {
+        device_cold_reset(g_ptr_array_index(bus->children, i));
+    }
+}
+
+void pci_bridge_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,
+                             unsigned len)
+{
+    PCIBridge *br = PCI_BRIDGE_BASE(dev);
+    uint16_t old_ctl = pci_get_word(dev->config + PCI_BRIDGE_CONTROL);
+    uint16_t new_ctl;
+
     pci_default_write_config(dev, addr, val, len);
     if ((addr < PCI_COMMAND + 2 && addr + len > PCI_COMMAND) ||
         (addr < PCI_IO_LIMIT_UPPER16 + 2 && addr + len > PCI_IO_BASE)) {
-        pci_bridge_update_windows(PCI_BRIDGE(dev));
+        pci_bridge_update_windows(br);
+    }
+    new_ctl = pci_get_word(dev->config + PCI_BRIDGE_CONTROL);
+    if (~old_ctl & new_ctl & PCI_BRIDGE_CTL_BUS_RESET) {
+        pci_bridge_reset_secondary(br);
     }
 }
 
@@ -144,7 +164,7 @@ static int pci_bridge_map_irq(PCIDevice *dev, int pin)
     return (PCI_SLOT(dev->devfn) + pin) % PCI_NUM_PINS;
 }
 
-/* ---- realize / reset ---- */
+/* ---- the base: realize helpers, exit, reset ---- */
 
 static void pci_bridge_init_masks(PCIDevice *dev)
 {
@@ -162,51 +182,53 @@ static void pci_bridge_init_masks(PCIDevice *dev)
     pci_set_word(w + PCI_PREF_MEMORY_LIMIT, 0xfff0);
     pci_set_long(w + PCI_PREF_BASE_UPPER32, UINT32_MAX);
     pci_set_long(w + PCI_PREF_LIMIT_UPPER32, UINT32_MAX);
-    pci_set_word(w + PCI_IO_BASE_UPPER16, 0xffff);
-    pci_set_word(w + PCI_IO_LIMIT_UPPER16, 0xffff);
+    /* 16-bit I/O decoding as QEMU's bridges: the upper halves stay 0. */
+    pci_set_word(w + PCI_IO_BASE_UPPER16, 0);
+    pci_set_word(w + PCI_IO_LIMIT_UPPER16, 0);
     pci_set_word(w + PCI_BRIDGE_CONTROL, PCI_BRIDGE_CONTROL_WMASK);
+    pci_set_word(dev->w1cmask + PCI_BRIDGE_CONTROL,
+                 PCI_BRIDGE_CTL_DISCARD_STATUS);
 }
 
 static void pci_bridge_init_types(PCIDevice *dev)
 {
-    dev->config[PCI_IO_BASE] = PCI_BRIDGE_IO_TYPE_32;
-    dev->config[PCI_IO_LIMIT] = PCI_BRIDGE_IO_TYPE_32;
     pci_set_word(dev->config + PCI_PREF_MEMORY_BASE,
                  PCI_BRIDGE_WINDOW_TYPE_64);
     pci_set_word(dev->config + PCI_PREF_MEMORY_LIMIT,
                  PCI_BRIDGE_WINDOW_TYPE_64);
 }
 
-static bool pci_bridge_realize(PCIDevice *dev, Error **errp)
+void pci_bridge_init_secondary(PCIBridge *br, const char *bus_type,
+                               const char *bus_name)
 {
-    PCIBridge *br = PCI_BRIDGE(dev);
-    DeviceState *qdev = DEVICE(dev);
+    PCIDevice *dev = &br->parent_obj;
+    uint16_t fast = PCI_STATUS_66MHZ | PCI_STATUS_FAST_BACK;
 
-    if (!br->chassis_nr) {
-        error_setg(errp, "Bridge chassis not specified. Each bridge is "
-                   "required to be assigned a unique chassis id > 0.");
-        return false;
-    }
     pci_bridge_init_masks(dev);
     pci_bridge_init_types(dev);
+    pci_set_word(dev->config + PCI_STATUS,
+                 pci_get_word(dev->config + PCI_STATUS) | fast);
+    pci_set_word(dev->config + PCI_SEC_STATUS, fast);
     pci_config_set_interrupt_pin(dev->config, 1);
     memory_region_init(&br->sec_mem, OBJECT(dev), "pci_bridge_pci",
                        UINT64_MAX);
     memory_region_init(&br->sec_io, OBJECT(dev), "pci_bridge_io",
                        PCI_BRIDGE_IO_SIZE);
-    /* QEMU names the secondary bus after the bridge's id. */
-    br->sec_bus = PCI_BUS(qbus_new(TYPE_PCI_BUS, qdev,
-                                   qdev->id ? qdev->id : "pci.0"));
+    br->sec_bus = PCI_BUS(qbus_new(bus_type, DEVICE(dev), bus_name));
     br->sec_bus->parent_dev = dev;
     br->sec_bus->address_space_mem = &br->sec_mem;
     br->sec_bus->address_space_io = &br->sec_io;
     br->sec_bus->map_irq = pci_bridge_map_irq;
-    return true;
 }
 
-static void pci_bridge_exit(PCIDevice *dev)
+PCIBus *pci_bridge_get_sec_bus(PCIBridge *br)
 {
-    PCIBridge *br = PCI_BRIDGE(dev);
+    return br->sec_bus;
+}
+
+void pci_bridge_exit(PCIDevice *dev)
+{
+    PCIBridge *br = PCI_BRIDGE_BASE(dev);
 
     pci_set_word(dev->config + PCI_COMMAND, 0);
     pci_bridge_update_windows(br);
@@ -214,7 +236,7 @@ static void pci_bridge_exit(PCIDevice *dev)
     memory_region_finalize(&br->sec_io);
 }
 
-static void pci_bridge_reset(PCIDevice *dev)
+void pci_bridge_reset(PCIDevice *dev)
 {
     uint8_t *conf = dev->config;
 
@@ -226,60 +248,97 @@ static void pci_bridge_reset(PCIDevice *dev)
                                       PCI_MEMORY_BASE);
     pci_set_word(conf + PCI_BRIDGE_CONTROL, 0);
     pci_bridge_init_types(dev);
-    pci_bridge_update_windows(PCI_BRIDGE(dev));
+    pci_bridge_update_windows(PCI_BRIDGE_BASE(dev));
 }
 
-static uint64_t pci_bridge_get_chassis_nr(Object *obj, Error **errp)
+void pci_bridge_disable_base_limit(PCIDevice *dev)
 {
-    return PCI_BRIDGE(obj)->chassis_nr;
+    uint8_t *conf = dev->config;
+
+    conf[PCI_IO_BASE] |= 0xf0;
+    conf[PCI_IO_LIMIT] &= ~0xf0;
+    pci_set_word(conf + PCI_MEMORY_BASE,
+                 pci_get_word(conf + PCI_MEMORY_BASE) | 0xfff0);
+    pci_set_word(conf + PCI_MEMORY_LIMIT,
+                 pci_get_word(conf + PCI_MEMORY_LIMIT) & ~0xfff0);
+    pci_set_word(conf + PCI_PREF_MEMORY_BASE,
+                 pci_get_word(conf + PCI_PREF_MEMORY_BASE) | 0xfff0);
+    pci_set_word(conf + PCI_PREF_MEMORY_LIMIT,
+                 pci_get_word(conf + PCI_PREF_MEMORY_LIMIT) & ~0xfff0);
+    pci_set_long(conf + PCI_PREF_BASE_UPPER32, 0);
+    pci_set_long(conf + PCI_PREF_LIMIT_UPPER32, 0);
+    pci_bridge_update_windows(PCI_BRIDGE_BASE(dev));
 }
 
-static bool pci_bridge_set_chassis_nr(Object *obj, uint64_t value,
-                                      Error **errp)
+static void pci_bridge_base_class_init(ObjectClass *klass, void *data)
 {
-    if (!qdev_prop_check_unrealized(DEVICE(obj), PCI_BRIDGE_CHASSIS_NR_PROP,
-                                   errp)) {
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
+
+    dc->category = "Controller/Bridge/Hub devices";
+    /* As QEMU's PCI devices: hot-pluggable where the bus allows it. */
+    dc->hotpluggable = true;
+    pc->is_bridge = true;
+    pc->exit = pci_bridge_exit;
+    pc->reset = pci_bridge_reset;
+    pc->config_write = pci_bridge_write_config;
+    pc->class_id = PCI_CLASS_BRIDGE_PCI;
+}
+
+/* ---- "pci-bridge" ---- */
+
+static bool pci_bridge_dev_realize(PCIDevice *dev, Error **errp)
+{
+    DeviceState *qdev = DEVICE(dev);
+
+    if (!PCI_BRIDGE_DEV(dev)->chassis_nr) {
+        error_setg(errp, "Bridge chassis not specified. Each bridge is "
+                   "required to be assigned a unique chassis id > 0.");
         return false;
     }
-    PCI_BRIDGE(obj)->chassis_nr = value;
+    /* QEMU names the secondary bus after the bridge's id. */
+    pci_bridge_init_secondary(PCI_BRIDGE_BASE(dev), TYPE_PCI_BUS,
+                              qdev->id ? qdev->id : "pci.0");
     return true;
 }
 
-static void pci_bridge_instance_init(Object *obj)
+static void pci_bridge_dev_instance_init(Object *obj)
 {
-    object_property_add_uint(obj, PCI_BRIDGE_CHASSIS_NR_PROP, "uint8",
-                             pci_bridge_get_chassis_nr,
-                             pci_bridge_set_chassis_nr);
+    qdev_prop_add_uint8(DEVICE(obj), PCI_BRIDGE_CHASSIS_NR_PROP,
+                        &PCI_BRIDGE_DEV(obj)->chassis_nr);
 }
 
-static void pci_bridge_class_init(ObjectClass *klass, void *data)
+static void pci_bridge_dev_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
 
     dc->desc = "Standard PCI Bridge";
-    dc->category = "Controller/Bridge/Hub devices";
     dc->user_creatable = true;
-    pc->is_bridge = true;
-    pc->realize = pci_bridge_realize;
-    pc->exit = pci_bridge_exit;
-    pc->reset = pci_bridge_reset;
-    pc->config_write = pci_bridge_write_config;
+    pc->realize = pci_bridge_dev_realize;
     pc->vendor_id = PCI_VENDOR_ID_REDHAT;
     pc->device_id = PCI_DEVICE_ID_REDHAT_BRIDGE;
-    pc->class_id = PCI_CLASS_BRIDGE_PCI;
 }
 
-static const TypeInfo pci_bridge_type_info = {
-    .name = TYPE_PCI_BRIDGE,
+static const TypeInfo pci_bridge_base_type_info = {
+    .name = TYPE_PCI_BRIDGE_BASE,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(PCIBridge),
-    .instance_init = pci_bridge_instance_init,
-    .class_init = pci_bridge_class_init,
+    .abstract = true,
+    .class_init = pci_bridge_base_class_init,
+};
+
+static const TypeInfo pci_bridge_dev_type_info = {
+    .name = TYPE_PCI_BRIDGE,
+    .parent = TYPE_PCI_BRIDGE_BASE,
+    .instance_size = sizeof(PCIBridgeDev),
+    .instance_init = pci_bridge_dev_instance_init,
+    .class_init = pci_bridge_dev_class_init,
 };
 
 static void pci_bridge_register_types(void)
 {
-    type_register_static(&pci_bridge_type_info);
+    type_register_static(&pci_bridge_base_type_info);
+    type_register_static(&pci_bridge_dev_type_info);
 }
 type_init(pci_bridge_register_types)

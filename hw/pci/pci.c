@@ -145,6 +145,7 @@ static void pci_device_instance_init(Object *obj)
     PCIDevice *dev = PCI_DEVICE(obj);
 
     dev->devfn = -1;
+    dev->has_power = true;
     /* QEMU shows this property as "int32"; the own type name lets the
      * command line pass "03.0" through as a string. */
     object_property_add(obj, PCI_DEVICE_ADDR_PROP, "pci-devfn",
@@ -448,7 +449,8 @@ static uint64_t pci_bar_address(PCIDevice *dev, int bar_nr)
     uint64_t addr;
     uint64_t last;
 
-    if (!(cmd & (is_io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY))) {
+    if (!dev->has_power ||
+        !(cmd & (is_io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY))) {
         return PCI_BAR_UNMAPPED;
     }
     addr = is_64 ? pci_get_quad(dev->config + off)
@@ -604,8 +606,15 @@ void pci_default_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,
 uint32_t pci_config_read(PCIDevice *dev, uint32_t addr, unsigned len)
 {
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
-    uint32_t val = pc->config_read ? pc->config_read(dev, addr, len)
-                                   : pci_default_read_config(dev, addr, len);
+    uint32_t val;
+
+    /* A powered-off function does not answer: the cycle ends in a master
+     * abort, which reads all-ones (as QEMU). */
+    if (!dev->has_power) {
+        return len >= 4 ? UINT32_MAX : (1u << (8 * len)) - 1;
+    }
+    val = pc->config_read ? pc->config_read(dev, addr, len)
+                          : pci_default_read_config(dev, addr, len);
 
     trace_pci_cfg_read(pci_device_name(dev), dev->devfn, addr, val, len);
     return val;
@@ -617,6 +626,9 @@ void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val,
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
 
     trace_pci_cfg_write(pci_device_name(dev), dev->devfn, addr, val, len);
+    if (!dev->has_power) {
+        return;
+    }
     if (pc->config_write) {
         pc->config_write(dev, addr, val, len);
     } else {
@@ -726,6 +738,19 @@ static void pci_device_reset_header(PCIDevice *dev)
     }
     pci_update_mappings(dev);
     msix_reset(dev);
+}
+
+void pci_set_power(PCIDevice *dev, bool on)
+{
+    if (dev->has_power == on) {
+        return;
+    }
+    trace_pci_set_power(pci_device_name(dev), on);
+    dev->has_power = on;
+    pci_update_mappings(dev);
+    if (!on) {
+        device_cold_reset(DEVICE(dev));
+    }
 }
 
 static void pci_qdev_reset(DeviceState *qdev)

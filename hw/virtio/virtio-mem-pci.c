@@ -24,7 +24,6 @@ static const char *const virtio_mem_pci_aliases[] = {
     VIRTIO_MEM_MEMDEV_PROP,
     VIRTIO_MEM_NODE_PROP,
     VIRTIO_MEM_ADDR_PROP,
-    VIRTIO_MEM_REQUESTED_SIZE_PROP,
     VIRTIO_MEM_SIZE_PROP,
     VIRTIO_MEM_BLOCK_SIZE_PROP,
     VIRTIO_MEM_PREALLOC_PROP,
@@ -47,6 +46,32 @@ static bool virtio_mem_pci_realize(VirtIOPCIProxy *proxy, Error **errp)
     return qdev_realize(DEVICE(&pci->vdev), NULL, errp);
 }
 
+static json_t *virtio_mem_pci_get_requested_size(Object *obj,
+                                                  const char *name,
+                                                  void *opaque, Error **errp)
+{
+    return object_property_get(OBJECT(&VIRTIO_MEM_PCI(obj)->vdev), name,
+                               errp);
+}
+
+/*
+ * device_del checked that nothing is plugged or requested: from then on
+ * the guest must not be asked to plug memory while it handles the unplug
+ * (newer QEMU's rule and message).
+ */
+static bool virtio_mem_pci_set_requested_size(Object *obj, const char *name,
+                                              json_t *value, void *opaque,
+                                              Error **errp)
+{
+    if (qdev_unplug_requested(DEVICE(obj))) {
+        error_setg(errp, "'%s' cannot be changed if the device is in the "
+                   "process of unplug", name);
+        return false;
+    }
+    return object_property_set(OBJECT(&VIRTIO_MEM_PCI(obj)->vdev), name,
+                               value, errp);
+}
+
 static void virtio_mem_pci_instance_init(Object *obj)
 {
     VirtIOMEMPCI *pci = VIRTIO_MEM_PCI(obj);
@@ -59,6 +84,9 @@ static void virtio_mem_pci_instance_init(Object *obj)
                                   OBJECT(&pci->vdev),
                                   virtio_mem_pci_aliases[i]);
     }
+    object_property_add(obj, VIRTIO_MEM_REQUESTED_SIZE_PROP, "size",
+                        virtio_mem_pci_get_requested_size,
+                        virtio_mem_pci_set_requested_size, NULL, NULL);
 }
 
 /* ---- memory-device interface ---- */

@@ -244,7 +244,7 @@ void object_property_add_uint(Object *obj, const char *name,
 /*
  * Properties backed by a field of obj.  check (may be NULL) is asked
  * before every write and may refuse (e.g. "fixed after realize").  Types:
- * bool; "uint16" / "uint32" with a uint16_t / uint32_t field; "uint64" or
+ * bool; "uint8" / "uint16" / "uint32" with a uint8_t / uint16_t / uint32_t field; "uint64" or
  * "size" with uint64_t; "str" with a g_malloc'ed char * (NULL reads "";
  * the owner frees it).
  */

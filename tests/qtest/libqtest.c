@@ -871,8 +871,9 @@ json_t *qtest_qmp_eventwait_ref(QTestState *s, const char *name)
     while (!(ev = qtest_qmp_take_event(s, name))) {
         json_t *msg;
 
-        if (!qtest_wait_readable(s->qmp_fd, deadline) &&
-            !memchr(s->qmp_rx->str, '\n', s->qmp_rx->len)) {
+        /* A whole message may already be buffered: no wait for it. */
+        if (!memchr(s->qmp_rx->str, '\n', s->qmp_rx->len) &&
+            !qtest_wait_readable(s->qmp_fd, deadline)) {
             g_error("no QMP event %s in %d s", name, QTEST_TIMEOUT_S);
         }
         msg = qtest_qmp_receive_any(s);

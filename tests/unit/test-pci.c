@@ -755,6 +755,67 @@ static void test_bridge_intx_swizzle(void)
     test_del(PCI_DEVICE(br));
 }
 
+/* QEMU's bridges: 16-bit I/O (upper halves read 0), bridge control bits
+ * 0x0bff writable, 66 MHz and fast back-to-back in both status words. */
+static void test_bridge_header_as_qemu(void)
+{
+    DeviceState *br = test_bridge_add(&error_abort);
+    int devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
+
+    test_cfg_write(devfn, PCI_IO_BASE_UPPER16, 0xffffffff, 4);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_IO_BASE_UPPER16, 4), ==, 0);
+    test_cfg_write(devfn, PCI_IO_BASE, 0xffff, 2);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_IO_BASE, 2), ==, 0xf0f0);
+    test_cfg_write(devfn, PCI_BRIDGE_CONTROL, 0xffff, 2);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_BRIDGE_CONTROL, 2), ==,
+                    0x0bff);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_STATUS, 2), ==, 0x00a0);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_SEC_STATUS, 2), ==, 0x00a0);
+    test_del(PCI_DEVICE(br));
+}
+
+/* A 0 -> 1 write of secondary bus reset resets the devices behind. */
+static void test_bridge_secondary_bus_reset(void)
+{
+    DeviceState *br = test_bridge_add(&error_abort);
+    PCIDevice *dev = test_add_behind_bridge();
+    int devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
+
+    test_cfg_write(devfn, PCI_SECONDARY_BUS, 1, 1);
+    test_cfg_write(devfn, PCI_SUBORDINATE_BUS, 1, 1);
+    pci_config_write(dev, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    test_cfg_write(devfn, PCI_BRIDGE_CONTROL, 0x0040, 2);
+    g_assert_cmphex(pci_config_read(dev, PCI_COMMAND, 2), ==, 0);
+    /* Staying 1 is no new reset. */
+    pci_config_write(dev, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    test_cfg_write(devfn, PCI_BRIDGE_CONTROL, 0x0040, 2);
+    g_assert_cmphex(pci_config_read(dev, PCI_COMMAND, 2), ==,
+                    PCI_COMMAND_MEMORY);
+    test_del(dev);
+    test_del(PCI_DEVICE(br));
+}
+
+/* ---- power (a slot's power controller) ---- */
+
+static void test_power_off_hides_function(void)
+{
+    PCIDevice *dev = test_add("4");
+    int devfn = PCI_DEVFN(4, 0);
+
+    test_map_bar(devfn, 0, 0xe0000000, false);
+    g_assert_cmphex(test_mem_read(0xe0000010, 4), ==, 0xa5000010);
+    pci_set_power(dev, false);
+    g_assert_cmphex(test_cfg_read(devfn, 0, 4), ==, 0xffffffff);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_COMMAND, 2), ==, 0xffff);
+    g_assert_cmphex(test_mem_read(0xe0000010, 4), ==, 0);
+    test_cfg_write(devfn, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    pci_set_power(dev, true);
+    /* Back, but reset: the write while off was dropped. */
+    g_assert_cmphex(test_cfg_read(devfn, 0, 4), ==, 0x56781234);
+    g_assert_cmphex(test_cfg_read(devfn, PCI_COMMAND, 2), ==, 0);
+    test_del(dev);
+}
+
 /* ---- info pci ---- */
 
 static const char test_info_pci_expected[] =
@@ -1038,6 +1099,11 @@ int main(int argc, char **argv)
     g_test_add_func("/pci/bridge/memory-window-forwards-bars",
                     test_bridge_memory_window_forwards_bars);
     g_test_add_func("/pci/bridge/intx-swizzle", test_bridge_intx_swizzle);
+    g_test_add_func("/pci/bridge/header-as-qemu", test_bridge_header_as_qemu);
+    g_test_add_func("/pci/bridge/secondary-bus-reset",
+                    test_bridge_secondary_bus_reset);
+    g_test_add_func("/pci/power/off-hides-function-and-resets",
+                    test_power_off_hides_function);
     g_test_add_func("/pci/info/qemu-format", test_info_pci_format);
     g_test_add_func("/pci/q35/default-holes", test_q35_default_holes);
     g_test_add_func("/pci/q35/machine-set-holes", test_q35_machine_set_holes);

@@ -415,8 +415,9 @@ static void test_qom_field_props(void)
     g_assert_cmpuint(u32, ==, 7);
     g_assert_cmpuint(u64, ==, 1ULL << 30);
     g_assert_false(object_property_set_uint(obj, "f-u32", 1ULL << 32, &err));
+    /* QEMU's visitor names the C type. */
     g_assert_cmpstr(error_get_pretty(err), ==, "Parameter 'f-u32' expects "
-                    "uint32");
+                    "uint32_t");
     g_clear_pointer(&err, error_free);
     test_field_frozen = true;
     g_assert_false(object_property_set_bool(obj, "f-bool", false, &err));

@@ -31,6 +31,11 @@ struct DeviceState {
     Object parent_obj;
     char *id;               /* user id, or NULL; read-only after creation */
     bool realized;
+    /* device_del was accepted and the removal waits for the guest; sticky
+     * until the device is gone (qdev_set_unplug_pending). */
+    bool unplug_requested;
+    int64_t unplug_expires_ms;  /* QEMU_CLOCK_VIRTUAL: from then on another
+                                 * device_del may repeat the request */
     BusState *parent_bus;
     GPtrArray *gpios;       /* NamedGPIOList * */
     GPtrArray *child_buses; /* BusState * */
@@ -63,12 +68,19 @@ typedef struct BusClass {
     bool (*check_address)(BusState *bus, DeviceState *dev, Error **errp);
 } BusClass;
 
-/* hotplug-handler interface: the machine or a bus controller. */
+/*
+ * hotplug-handler interface: the machine or a bus controller (a
+ * pcie-root-port for its slot).  pre_plug runs before realize and may
+ * refuse; plug after realize.  unplug_request is device_del's: it may
+ * refuse (false, errp); true means the removal has started and the handler
+ * finishes it, now or when the guest agrees, with qdev_unplug_complete().
+ * Without unplug_request, device_del removes the device at once.  unplug
+ * is called by qdev_unplug_complete() before the device is unrealized.
+ */
 typedef struct HotplugHandlerClass {
     InterfaceClass parent_class;
     bool (*pre_plug)(Object *handler, DeviceState *dev, Error **errp);
     void (*plug)(Object *handler, DeviceState *dev);
-    /* Asked by device_del; may refuse. Unplug happens at once when true. */
     bool (*unplug_request)(Object *handler, DeviceState *dev, Error **errp);
     void (*unplug)(Object *handler, DeviceState *dev);
 } HotplugHandlerClass;
@@ -100,16 +112,61 @@ void qdev_reset_all(void);
  * found").  On failure nothing is left behind.
  */
 DeviceState *qdev_device_add(json_t *opts, bool from_cli, Error **errp);
-/* device_del: asks the hotplug handler; errors as QEMU's. */
+/*
+ * device_del: the bus must have a hotplug handler and the device be
+ * hot-pluggable (QEMU's messages), then the handler's unplug_request
+ * decides.  True: removal done or started (DEVICE_DELETED comes with
+ * qdev_unplug_complete()).
+ */
 bool qdev_unplug(DeviceState *dev, Error **errp);
+/*
+ * Finish a removal: devices on dev's buses first, then the hotplug
+ * handler's unplug, unrealize, unparent, and DEVICE_DELETED {"device":
+ * id (when set), "path"} for each device gone (realized QOM children such
+ * as a virtio proxy's "virtio-backend" before their parent, as QEMU).
+ * dev is freed.  Main loop only.
+ */
+void qdev_unplug_complete(DeviceState *dev);
+/*
+ * A handler accepted device_del and waits for the guest: until
+ * expires_ms (QEMU_CLOCK_VIRTUAL) another device_del is refused ("Device
+ * X is already in the process of unplug").
+ */
+void qdev_set_unplug_pending(DeviceState *dev, int64_t expires_ms);
+/* Accepted and not expired: a new device_del is refused. */
+bool qdev_is_unplug_pending(DeviceState *dev);
+/* Ever accepted (sticky): settings the guest could act on are frozen. */
+bool qdev_unplug_requested(DeviceState *dev);
 /* Find a user device by id (/machine/peripheral/<id>) or QOM path. */
 DeviceState *qdev_find_device(const char *id_or_path);
 /* Set by the machine: whether machine init is over (hot-plug from now on). */
 void qdev_machine_creation_done(void);
 bool qdev_hotplug_allowed(void);
-/* The machine's (or bus's) hotplug handler for dev, or NULL. */
+/*
+ * The hotplug handler for dev, or NULL: the machine's when it claims dev,
+ * else the bus's, else the machine's.
+ */
 Object *qdev_get_hotplug_handler(DeviceState *dev);
-void qdev_set_machine_hotplug_handler(Object *handler);
+/* The handler of dev's bus, or NULL (what a claiming machine chains to). */
+Object *qdev_get_bus_hotplug_handler(DeviceState *dev);
+/*
+ * Set by the machine.  claims(dev) true: the machine handles dev even on a
+ * bus with a handler of its own (memory devices: the machine places them
+ * and chains to the bus's handler, as QEMU's get_hotplug_handler); NULL:
+ * it claims nothing.
+ */
+void qdev_set_machine_hotplug_handler(Object *handler,
+                                      bool (*claims)(DeviceState *dev));
+/*
+ * Call handler's hook; a missing hook succeeds and does nothing, except
+ * unplug_request: without it the removal completes at once.
+ */
+bool hotplug_handler_pre_plug(Object *handler, DeviceState *dev,
+                              Error **errp);
+void hotplug_handler_plug(Object *handler, DeviceState *dev);
+bool hotplug_handler_unplug_request(Object *handler, DeviceState *dev,
+                                    Error **errp);
+void hotplug_handler_unplug(Object *handler, DeviceState *dev);
 
 /*
  * For property setters of settings fixed at realize: true before realize;
@@ -125,10 +182,13 @@ bool qdev_prop_check_unrealized(DeviceState *dev, const char *name,
 void qdev_prop_add_bool(DeviceState *dev, const char *name, bool *field);
 void qdev_prop_add_uint32(DeviceState *dev, const char *name,
                           uint32_t *field);
-void qdev_prop_add_uint64(DeviceState *dev, const char *name,
-                          const char *type, uint64_t *field);
+/* Types "uint8" / "uint16"; out of range: "Parameter 'p' expects uint8_t"
+ * (QEMU's message). */
+void qdev_prop_add_uint8(DeviceState *dev, const char *name, uint8_t *field);
 void qdev_prop_add_uint16(DeviceState *dev, const char *name,
                           uint16_t *field);
+void qdev_prop_add_uint64(DeviceState *dev, const char *name,
+                          const char *type, uint64_t *field);
 /* A string; the device frees *field at finalize. */
 void qdev_prop_add_string(DeviceState *dev, const char *name, char **field);
 

@@ -17,7 +17,9 @@
 #define TYPE_PCI_DEVICE "pci-device"
 #define TYPE_PCI_BUS "PCI"
 #define TYPE_PCIE_BUS "PCIE"
+#define TYPE_PCI_BRIDGE_BASE "base-pci-bridge"  /* abstract: hw/pci/pci-bridge.c */
 #define TYPE_PCI_BRIDGE "pci-bridge"    /* hw/pci/pci-bridge.c */
+#define TYPE_PCIE_ROOT_PORT "pcie-root-port"    /* hw/pci/pcie-root-port.c */
 
 /* Property names of every PCI device. */
 #define PCI_DEVICE_ADDR_PROP "addr"
@@ -46,6 +48,8 @@
 #define PCI_STATUS              0x06    /* 16 bits */
 #define  PCI_STATUS_INTERRUPT   0x0008
 #define  PCI_STATUS_CAP_LIST    0x0010
+#define  PCI_STATUS_66MHZ       0x0020
+#define  PCI_STATUS_FAST_BACK   0x0080
 #define PCI_REVISION_ID         0x08
 #define PCI_CLASS_PROG          0x09
 #define PCI_CLASS_DEVICE        0x0a    /* 16 bits: class << 8 | subclass */
@@ -88,6 +92,8 @@
 
 /* Capability IDs. */
 #define PCI_CAP_ID_VNDR         0x09
+#define PCI_CAP_ID_SSVID        0x0d    /* bridge subsystem vendor/device */
+#define PCI_CAP_ID_EXP          0x10    /* PCI Express: include/hw/pci/pcie.h */
 #define PCI_CAP_ID_MSIX         0x11
 #define PCI_CAP_LIST_NEXT       1       /* offset of "next" in a capability */
 
@@ -98,6 +104,7 @@
 #define PCI_SUBDEVICE_ID_QEMU   0x1100
 #define PCI_VENDOR_ID_REDHAT    0x1b36
 #define PCI_DEVICE_ID_REDHAT_BRIDGE 0x0001
+#define PCI_DEVICE_ID_REDHAT_PCIE_RP 0x000c
 #define PCI_CLASS_BRIDGE_HOST   0x0600
 #define PCI_CLASS_BRIDGE_PCI    0x0604
 #define PCI_CLASS_OTHERS        0x00ff
@@ -128,6 +135,9 @@ struct PCIDevice {
     bool multifunction;
     PCIIORegion io_regions[PCI_NUM_BARS];
     int irq_level;              /* INTx level the device asserts (0/1) */
+    /* false while the slot above is powered off (pci_set_power): config
+     * reads are all-ones, writes are dropped, BARs are unmapped. */
+    bool has_power;
     /* MSI-X (msix.c); msix_cap 0 when absent. */
     uint8_t msix_cap;
     unsigned int msix_nb_vectors;
@@ -297,6 +307,14 @@ void pci_config_set_device_id(uint8_t *config, uint16_t val);
 void pci_config_set_revision(uint8_t *config, uint8_t val);
 void pci_config_set_class(uint8_t *config, uint16_t val);
 void pci_config_set_interrupt_pin(uint8_t *config, uint8_t pin);
+
+/*
+ * Power of dev as its slot's power controller sets it (hw/pci/pcie.c).
+ * Powering off unmaps the BARs and resets the device; config space then
+ * reads all-ones and ignores writes until power returns.  Devices start
+ * powered.
+ */
+void pci_set_power(PCIDevice *dev, bool on);
 
 /* INTx: level of the device's pin (config interrupt pin, 1 = INTA). */
 void pci_set_irq(PCIDevice *dev, int level);

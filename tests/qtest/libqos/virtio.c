@@ -129,19 +129,28 @@ QVirtioPCIDevice *qvirtio_pci_new_nth(QTestState *qts, uint16_t device_id,
 
     vdev->qts = qts;
     qpci_bus_init(&vdev->bus, qts);
+    qpci_bridges_init(&vdev->bus);
     vdev->pdev = qvirtio_pci_find(&vdev->bus, device_id, nth);
     if (!vdev->pdev) {
         g_free(vdev);
         return NULL;
     }
     /*
-     * Each PCI slot gets its own BAR window and guest memory, so drivers
-     * of different device types in one VM never overlap.  Slot 0 is the
-     * host bridge: virtio devices start at slot 1.
+     * Each PCI slot of the root bus gets its own guest memory and, for a
+     * device on the root bus, its own BAR window, so drivers of different
+     * devices in one VM never overlap.  Slot 0 is the host bridge: virtio
+     * devices start at slot 1.  A device behind a bridge (a root port)
+     * takes the bridge's slot and gets its BARs inside the bridge's
+     * windows.
      */
-    slot = MAX(vdev->pdev->devfn >> 3, 1);
+    if (vdev->pdev->bridge_devfn >= 0) {
+        slot = MAX(vdev->pdev->bridge_devfn >> 3, 1);
+        qpci_bus_init_behind_bridge(&vdev->bus, vdev->pdev);
+    } else {
+        slot = MAX(vdev->pdev->devfn >> 3, 1);
+        vdev->bus.mmio_next += slot * QVIRTIO_PCI_MMIO_PER_DEVICE;
+    }
     g_assert_cmpint(slot, <, QVIRTIO_PCI_MAX_SLOT);
-    vdev->bus.mmio_next += slot * QVIRTIO_PCI_MMIO_PER_DEVICE;
     qvirtio_pci_find_caps(vdev);
     qpci_device_enable(vdev->pdev);
     qguest_alloc_init(&vdev->alloc, QVIRTIO_GUEST_MEM_START(slot),
