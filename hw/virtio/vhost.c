@@ -318,25 +318,60 @@ static gboolean vhost_call_ready(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+/* The backend signals a ring it cannot use (bad addresses, say). */
+static gboolean vhost_err_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    VhostVirtqueue *vq = opaque;
+    uint64_t count;
+
+    if (read(vq->err_fd, &count, sizeof(count)) == sizeof(count)) {
+        error_report("%s: vhost vring error in virtqueue %u", vq->hdev->name,
+                     vq->index);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static bool vhost_vq_init(VhostDev *hdev, VhostVirtqueue *vq, Error **errp)
+{
+    vq->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    vq->call_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    vq->err_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (vq->kick_fd < 0 || vq->call_fd < 0 || vq->err_fd < 0) {
+        error_setg_errno(errp, errno, "%s: cannot create eventfds",
+                         hdev->name);
+        return false;
+    }
+    vq->call_watch = g_unix_fd_add(vq->call_fd, G_IO_IN, vhost_call_ready,
+                                   vq);
+    vq->err_watch = g_unix_fd_add(vq->err_fd, G_IO_IN, vhost_err_ready, vq);
+    return true;
+}
+
 static bool vhost_vqs_init(VhostDev *hdev, Error **errp)
 {
     hdev->vqs = g_new0(VhostVirtqueue, hdev->nvqs);
     for (unsigned int i = 0; i < hdev->nvqs; i++) {
-        VhostVirtqueue *vq = &hdev->vqs[i];
-
-        vq->hdev = hdev;
-        vq->index = i;
-        vq->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        vq->call_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (vq->kick_fd < 0 || vq->call_fd < 0) {
-            error_setg_errno(errp, errno, "%s: cannot create eventfds",
-                             hdev->name);
+        hdev->vqs[i] = (VhostVirtqueue) {
+            .hdev = hdev, .index = i,
+            .kick_fd = -1, .call_fd = -1, .err_fd = -1,
+        };
+    }
+    for (unsigned int i = 0; i < hdev->nvqs; i++) {
+        if (!vhost_vq_init(hdev, &hdev->vqs[i], errp)) {
             return false;
         }
-        vq->call_watch = g_unix_fd_add(vq->call_fd, G_IO_IN, vhost_call_ready,
-                                       vq);
     }
     return true;
+}
+
+static void vhost_close_watched(int fd, guint watch)
+{
+    if (watch) {
+        g_source_remove(watch);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
 }
 
 static void vhost_vqs_cleanup(VhostDev *hdev)
@@ -344,15 +379,9 @@ static void vhost_vqs_cleanup(VhostDev *hdev)
     for (unsigned int i = 0; hdev->vqs && i < hdev->nvqs; i++) {
         VhostVirtqueue *vq = &hdev->vqs[i];
 
-        if (vq->call_watch) {
-            g_source_remove(vq->call_watch);
-        }
-        if (vq->kick_fd >= 0) {
-            close(vq->kick_fd);
-        }
-        if (vq->call_fd >= 0) {
-            close(vq->call_fd);
-        }
+        vhost_close_watched(vq->kick_fd, 0);
+        vhost_close_watched(vq->call_fd, vq->call_watch);
+        vhost_close_watched(vq->err_fd, vq->err_watch);
     }
     g_clear_pointer(&hdev->vqs, g_free);
 }
@@ -400,7 +429,8 @@ static bool vhost_vq_start(VhostDev *hdev, unsigned int n, Error **errp)
         !vhost_user_set_vring_base(hdev->conn, n, vq->last_avail, errp) ||
         !vhost_user_set_vring_addr(hdev->conn, n, &addr, errp) ||
         !vhost_user_set_vring_kick(hdev->conn, n, vq->kick_fd, errp) ||
-        !vhost_user_set_vring_call(hdev->conn, n, vq->call_fd, errp)) {
+        !vhost_user_set_vring_call(hdev->conn, n, vq->call_fd, errp) ||
+        !vhost_user_set_vring_err(hdev->conn, n, vq->err_fd, errp)) {
         return false;
     }
     vq->started = true;

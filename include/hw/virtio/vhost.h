@@ -31,6 +31,8 @@ typedef struct VhostVirtqueue {
     int kick_fd;                /* eventfd: VMM -> backend */
     int call_fd;                /* eventfd: backend -> VMM */
     guint call_watch;
+    int err_fd;                 /* eventfd: backend reports a bad ring */
+    guint err_watch;
     bool started;               /* handed over to the backend */
     unsigned int last_avail;    /* where the backend resumes */
 } VhostVirtqueue;
