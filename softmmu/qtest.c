@@ -26,6 +26,7 @@ typedef struct QTestServer {
     GString *inbuf;
     FILE *log;
     gint64 start_us;
+    int64_t poll_us;                /* see qtest_poll_input() */
     DeviceState *irq_intercept_dev; /* one device at a time, as QEMU */
     bool irq_levels[QTEST_MAX_IRQ]; /* last level reported per line */
 } QTestServer;
@@ -528,20 +529,19 @@ static void qtest_process_line(QTestServer *s, const char *line)
     qtest_process_command(s, words);
 }
 
-static gboolean qtest_read_ready(gint fd, GIOCondition cond, gpointer opaque)
+/* Process what one recv gives: bytes taken, 0 for none (EAGAIN), -1 when
+ * the test closed the socket. */
+static ssize_t qtest_take_input(QTestServer *s, int fd, int flags)
 {
-    QTestServer *s = opaque;
     char buf[4096];
-    ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    ssize_t n = recv(fd, buf, sizeof(buf), flags);
     char *nl;
 
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-        return G_SOURCE_CONTINUE;
+    if (n < 0) {
+        return errno == EINTR || errno == EAGAIN ? 0 : -1;
     }
-    if (n <= 0) {
-        /* The test is gone: nobody drives this VM any more. */
-        qtest_log(s, 'I', "CLOSED");
-        exit(0);
+    if (n == 0) {
+        return -1;
     }
     g_string_append_len(s->inbuf, buf, n);
     while ((nl = memchr(s->inbuf->str, '\n', s->inbuf->len))) {
@@ -550,6 +550,47 @@ static gboolean qtest_read_ready(gint fd, GIOCondition cond, gpointer opaque)
         g_string_erase(s->inbuf, 0, nl - s->inbuf->str + 1);
         g_strchomp(line);
         qtest_process_line(s, line);
+    }
+    return n;
+}
+
+/*
+ * A driver sends its next command within microseconds of our answer: look
+ * for it for up to poll_us before going back to sleep in poll(), which
+ * saves the wake-up (QEMU's adaptive polling of its event loops, applied
+ * to the socket that stands in for the vCPU).  At most
+ * QTEST_POLL_MAX_US per dispatch, so timers and monitors still run.
+ */
+#define QTEST_POLL_MAX_US 1000
+
+static ssize_t qtest_poll_input(QTestServer *s, int fd)
+{
+    int64_t start = g_get_monotonic_time();
+    int64_t last = start;
+    int64_t now = start;
+
+    while (now - last < s->poll_us && now - start < QTEST_POLL_MAX_US) {
+        ssize_t n = qtest_take_input(s, fd, MSG_DONTWAIT);
+
+        if (n < 0) {
+            return n;
+        }
+        now = g_get_monotonic_time();
+        if (n > 0) {
+            last = now;
+        }
+    }
+    return 0;
+}
+
+static gboolean qtest_read_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    QTestServer *s = opaque;
+
+    if (qtest_take_input(s, fd, 0) < 0 || qtest_poll_input(s, fd) < 0) {
+        /* The test is gone: nobody drives this VM any more. */
+        qtest_log(s, 'I', "CLOSED");
+        exit(0);
     }
     return G_SOURCE_CONTINUE;
 }
@@ -588,6 +629,7 @@ bool qtest_server_init(const char *chrdev, const char *log, Error **errp)
     s = g_new0(QTestServer, 1);
     s->fd = fd;
     s->log = log_fp;
+    s->poll_us = qtest_accel_poll_us();
     s->inbuf = g_string_new("");
     s->start_us = g_get_monotonic_time();
     s->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,

@@ -10,34 +10,59 @@
 #include "sysemu/accel.h"
 #include "sysemu/memslots.h"
 #include "exec/memory.h"
+#include "sysemu/qtest.h"
 
 /* What a current x86 KVM reports for KVM_CAP_NR_MEMSLOTS. */
 #define QTEST_ACCEL_DEFAULT_MAX_MEMSLOTS 32764
 
-static uint64_t qtest_accel_max_memslots = QTEST_ACCEL_DEFAULT_MAX_MEMSLOTS;
+/*
+ * How long the qtest server looks for the next command before sleeping in
+ * poll() (see softmmu/qtest.c): a driver answers within microseconds, and
+ * a wake-up from poll() costs about as much as a whole command.
+ */
+#define QTEST_ACCEL_DEFAULT_POLL_US 20
 
-static bool qtest_accel_parse_prop(const char *key, json_t *value,
-                                   Error **errp)
+static uint64_t qtest_accel_max_memslots = QTEST_ACCEL_DEFAULT_MAX_MEMSLOTS;
+static uint64_t qtest_accel_poll = QTEST_ACCEL_DEFAULT_POLL_US;
+static bool qtest_accel_active;
+
+unsigned int qtest_accel_poll_us(void)
+{
+    return qtest_accel_active ? qtest_accel_poll : 0;
+}
+
+static bool qtest_accel_parse_uint(const char *key, json_t *value,
+                                   uint64_t max, uint64_t *out, Error **errp)
 {
     uint64_t n;
 
-    if (strcmp(key, "max-memslots") != 0) {
-        error_setg(errp, "Property 'qtest-accel.%s' not found", key);
-        return false;
-    }
     if (json_is_integer(value) && json_integer_value(value) >= 0) {
         n = json_integer_value(value);
     } else if (!json_is_string(value) ||
                qemu_strtou64(json_string_value(value), &n) < 0) {
-        error_setg(errp, "Parameter 'max-memslots' expects uint32");
+        n = max + 1;
+    }
+    if (n > max) {
+        error_setg(errp, "Parameter '%s' expects uint32", key);
         return false;
     }
-    if (n > UINT32_MAX) {
-        error_setg(errp, "Parameter 'max-memslots' expects uint32");
-        return false;
-    }
-    qtest_accel_max_memslots = n;
+    *out = n;
     return true;
+}
+
+static bool qtest_accel_parse_prop(const char *key, json_t *value,
+                                   Error **errp)
+{
+    if (!strcmp(key, "max-memslots")) {
+        return qtest_accel_parse_uint(key, value, UINT32_MAX,
+                                      &qtest_accel_max_memslots, errp);
+    }
+    if (!strcmp(key, "poll-us")) {
+        return qtest_accel_parse_uint(key, value, UINT32_MAX,
+                                      &qtest_accel_poll, errp);
+    }
+    error_setg(errp, "Property 'qtest-accel.%s' not found", key);
+    return false;
 }
 
 static bool qtest_accel_init(json_t *props, Error **errp)
@@ -58,6 +83,7 @@ static bool qtest_accel_init(json_t *props, Error **errp)
     memslots_register(table, address_space_memory());
     accel_set_memslots(table);
     memslots_consumer_add(table);
+    qtest_accel_active = true;
     return true;
 }
 

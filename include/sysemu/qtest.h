@@ -19,6 +19,12 @@
  * otherwise they are unknown commands, as in QEMU.
  */
 bool qtest_server_init(const char *chrdev, const char *log, Error **errp);
+/*
+ * -accel qtest,poll-us=N: how long (µs) the server looks for the next
+ * command after answering one before it sleeps in poll(); 0 when the
+ * accelerator is not qtest.  Implemented in accel/qtest/qtest.c.
+ */
+unsigned int qtest_accel_poll_us(void);
 /* Was the VM started with -qtest? */
 bool qtest_enabled(void);
 

@@ -74,6 +74,9 @@ static const CliCase cli_cases[] = {
       "-object memory-backend-ram,id=r0,size=512M "
       "-device virtio-mem-pci,memdev=r0", true, true, 1,
       CLI_PROG "-device virtio-mem-pci,memdev=r0: 'memdev' property specifies a busy memdev: r0\n" },
+    { "/cli/accel/qtest-bad-poll-us-is-error", "-accel qtest,poll-us=x",
+      true, false, 1,
+      CLI_PROG "-accel qtest,poll-us=x: Parameter 'poll-us' expects uint32\n" },
     { "/cli/machine/unknown-accel-is-error", "-machine q35,accel=nope", false,
       true, 1, CLI_PROG "invalid accelerator nope\n" },
     { "/cli/cpu/unknown-model-is-error", "-cpu nope", false, false, 1,
