@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ninja -C build
 ./configure --builddir=build-san --enable-werror --enable-sanitizers >/dev/null
 ninja -C build-san
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 python3 tests/run-tests.py build > build/test-report.txt || status=1

@@ -1145,8 +1145,9 @@ void qemu_init(int argc, char **argv)
     vl_config_init(cfg);
     vl_check_options(argc, argv);
     vl_parse_options(cfg, argc, argv);
-    vl_build(cfg);
+    /* Before any socket is up: a client may stop us as soon as it can. */
     vl_install_signals();
+    vl_build(cfg);
     if (!cfg->start_paused) {
         vm_start();
     }

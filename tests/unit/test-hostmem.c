@@ -570,6 +570,7 @@ static void test_name_canonical_path(void)
 
 static void test_query_memdev(void)
 {
+    g_autoptr(json_t) args = json_object();
     g_autoptr(json_t) list = NULL;
     Error *err = NULL;
 
@@ -579,7 +580,7 @@ static void test_query_memdev(void)
              true);
     hostmem_qmp_register();
     g_assert_true(qmp_command_exists("query-memdev"));
-    list = qmp_query_memdev(json_object(), &err);
+    list = qmp_query_memdev(args, &err);
     g_assert_null(err);
     test_assert_json(list, "["
         "{\"id\": \"mem0\", \"size\": 1048576, \"merge\": true, \"dump\": true, \"prealloc\": false, \"share\": false, \"reserve\": true, \"host-nodes\": [], \"policy\": \"default\"},"
