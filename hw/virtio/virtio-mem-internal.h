@@ -21,6 +21,9 @@ uint16_t virtio_mem_unplug_all(VirtIOMEM *vmem);
 MemoryRegion *virtio_mem_memslots_container(VirtIOMEM *vmem);
 void virtio_mem_memslots_init(VirtIOMEM *vmem);
 void virtio_mem_memslots_destroy(VirtIOMEM *vmem);
+/* The container virtio_mem_memslots_container() made, at finalize (the
+ * machine has unmapped it, or never mapped it when realize failed). */
+void virtio_mem_memslots_free_container(VirtIOMEM *vmem);
 void virtio_mem_memslots_map_range(VirtIOMEM *vmem, uint64_t first,
                                    uint64_t nb);
 void virtio_mem_memslots_sync_range(VirtIOMEM *vmem, uint64_t first,

@@ -26,6 +26,14 @@ MemoryRegion *virtio_mem_memslots_container(VirtIOMEM *vmem)
     return vmem->memslots_container;
 }
 
+void virtio_mem_memslots_free_container(VirtIOMEM *vmem)
+{
+    if (vmem->memslots_container) {
+        memory_region_finalize(vmem->memslots_container);
+        g_clear_pointer(&vmem->memslots_container, g_free);
+    }
+}
+
 /* Decide N from the memory-device core's rule and create the aliases. */
 void virtio_mem_memslots_init(VirtIOMEM *vmem)
 {

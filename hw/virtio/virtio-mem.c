@@ -741,11 +741,17 @@ static void virtio_mem_class_init(ObjectClass *klass, void *data)
     vdc->validate_features = virtio_mem_validate_features;
 }
 
+static void virtio_mem_instance_finalize(Object *obj)
+{
+    virtio_mem_memslots_free_container(VIRTIO_MEM(obj));
+}
+
 static const TypeInfo virtio_mem_info = {
     .name = TYPE_VIRTIO_MEM,
     .parent = TYPE_VIRTIO_DEVICE,
     .instance_size = sizeof(VirtIOMEM),
     .instance_init = virtio_mem_instance_init,
+    .instance_finalize = virtio_mem_instance_finalize,
     .class_init = virtio_mem_class_init,
 };
 

@@ -136,6 +136,18 @@ static bool qtest_wait_readable(int fd, gint64 deadline)
     return r > 0;
 }
 
+/* Whether fd has data right now (poll with no timeout). */
+static bool qtest_readable_now(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    int r;
+
+    do {
+        r = poll(&pfd, 1, 0);
+    } while (r < 0 && errno == EINTR);
+    return r > 0;
+}
+
 static gint64 qtest_deadline(void)
 {
     return g_get_monotonic_time() + QTEST_TIMEOUT_S * G_USEC_PER_SEC;
@@ -691,7 +703,7 @@ bool qtest_get_irq(QTestState *s, int num)
     g_assert_cmpint(num, >=, 0);
     g_assert_cmpint(num, <, QTEST_MAX_IRQ);
     /* Pick up IRQ lines already sent without waiting for them. */
-    while (qtest_wait_readable(s->qtest_fd, g_get_monotonic_time())) {
+    while (qtest_readable_now(s->qtest_fd)) {
         g_autofree char *line = qtest_read_line(s->qtest_fd, s->qtest_rx,
                                                 qtest_deadline(), "qtest");
 
@@ -859,7 +871,7 @@ static json_t *qtest_qmp_take_event(QTestState *s, const char *name)
 static void qtest_qmp_poll(QTestState *s)
 {
     while (memchr(s->qmp_rx->str, '\n', s->qmp_rx->len) ||
-           qtest_wait_readable(s->qmp_fd, g_get_monotonic_time())) {
+           qtest_readable_now(s->qmp_fd)) {
         json_t *msg = qtest_qmp_receive_any(s);
 
         g_queue_push_tail(qtest_qmp_is_event(msg) ? &s->events : &s->replies,
