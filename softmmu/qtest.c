@@ -343,8 +343,9 @@ static void qtest_cmd_clock_set(QTestServer *s, char **words)
 
 /*
  * An intercepted line: report level changes (only changes, as QEMU does:
- * its irq_levels[]) and, for outputs, still drive what the line was
- * connected to so the board keeps working.
+ * its irq_levels[]) and still drive what the line reached before (the
+ * device for an input, the connected line for an output), as QEMU does,
+ * so the board keeps working.
  */
 static void qtest_irq_handler(void *opaque, int n, int level)
 {
@@ -374,18 +375,16 @@ static DeviceState *qtest_find_device(QTestServer *s, const char *path)
     return dev;
 }
 
-/*
- * Inputs: the line's handler becomes ours.  hw/irq.h has no way to read
- * the old handler, so the device no longer sees the level (QEMU forwards
- * it); under qtest nothing drives an intercepted input but the test.
- */
+/* Inputs: our handler goes in front of the device's. */
 static bool qtest_intercept_in(NamedGPIOList *ngl)
 {
     if (ngl->name) {
         return false;       /* named inputs are not intercepted, as QEMU */
     }
     for (int n = 0; n < ngl->nb_in; n++) {
-        qemu_irq_set_handler(ngl->in[n], qtest_irq_handler, NULL);
+        qemu_irq *forward = g_new(qemu_irq, 1);
+
+        *forward = qemu_irq_intercept(ngl->in[n], qtest_irq_handler, forward);
     }
     return ngl->nb_in > 0;
 }

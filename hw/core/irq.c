@@ -27,6 +27,16 @@ void qemu_free_irq(qemu_irq irq)
     g_free(irq);
 }
 
+qemu_irq qemu_irq_intercept(qemu_irq irq, qemu_irq_handler handler,
+                            void *opaque)
+{
+    qemu_irq old = qemu_allocate_irq(irq->handler, irq->opaque, irq->n);
+
+    irq->handler = handler;
+    irq->opaque = opaque;
+    return old;
+}
+
 void qemu_irq_set_handler(qemu_irq irq, qemu_irq_handler handler,
                           void *opaque)
 {

@@ -14,7 +14,14 @@ typedef void (*qemu_irq_handler)(void *opaque, int n, int level);
 
 qemu_irq qemu_allocate_irq(qemu_irq_handler handler, void *opaque, int n);
 void qemu_free_irq(qemu_irq irq);
-/* Change the handler of an existing line (used by qtest interception). */
+/*
+ * Put handler in front of an existing line: irq now calls it, and the
+ * returned line (a new one) calls what irq called before, so the
+ * interceptor can forward (qtest's irq_intercept_in).
+ */
+qemu_irq qemu_irq_intercept(qemu_irq irq, qemu_irq_handler handler,
+                            void *opaque);
+/* Change the handler of an existing line. */
 void qemu_irq_set_handler(qemu_irq irq, qemu_irq_handler handler,
                           void *opaque);
 void qemu_set_irq(qemu_irq irq, int level);     /* NULL irq: no-op */

@@ -199,6 +199,33 @@ static void test_set_irq_reply_order(void)
     qtest_quit(s);
 }
 
+/* An intercepted input still reaches its device (the IOAPIC's trace). */
+static void test_irq_intercept_forwards(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *log_path = NULL;
+    g_autofree char *args = NULL;
+    g_autofree char *log = NULL;
+    QTestState *s;
+
+    if (qtest_is_reference()) {
+        g_test_skip("reads hotmem's trace output");
+        return;
+    }
+    dir = g_dir_make_tmp("qtest-irq-XXXXXX", NULL);
+    log_path = g_build_filename(dir, "trace.log", NULL);
+    args = g_strdup_printf("-trace ioapic_set_irq -D %s", log_path);
+    s = qtest_init(args);
+    test_cmd_is(s, "irq_intercept_in ioapic", "OK");
+    qtest_set_irq_in(s, "ioapic", NULL, 5, 1);
+    g_assert_true(qtest_get_irq(s, 5));
+    qtest_quit(s);
+    g_assert_true(g_file_get_contents(log_path, &log, NULL, NULL));
+    g_assert_nonnull(strstr(log, "ioapic_set_irq pin=5 level=1"));
+    unlink(log_path);
+    rmdir(dir);
+}
+
 static void test_malformed_numbers_are_errors(void)
 {
     QTestState *s;
@@ -266,6 +293,8 @@ int main(int argc, char **argv)
                     test_irq_intercept_ioapic);
     g_test_add_func("/qtest-proto/irq/raise-before-ok",
                     test_set_irq_reply_order);
+    g_test_add_func("/qtest-proto/irq/intercepted-input-still-forwarded",
+                    test_irq_intercept_forwards);
     g_test_add_func("/qtest-proto/malformed/numbers-are-errors",
                     test_malformed_numbers_are_errors);
     g_test_add_func("/qtest-proto/log/received-and-sent-lines",
