@@ -37,13 +37,6 @@ qemu_irq qemu_irq_intercept(qemu_irq irq, qemu_irq_handler handler,
     return old;
 }
 
-void qemu_irq_set_handler(qemu_irq irq, qemu_irq_handler handler,
-                          void *opaque)
-{
-    irq->handler = handler;
-    irq->opaque = opaque;
-}
-
 void qemu_set_irq(qemu_irq irq, int level)
 {
     if (irq && irq->handler) {

@@ -21,9 +21,6 @@ void qemu_free_irq(qemu_irq irq);
  */
 qemu_irq qemu_irq_intercept(qemu_irq irq, qemu_irq_handler handler,
                             void *opaque);
-/* Change the handler of an existing line. */
-void qemu_irq_set_handler(qemu_irq irq, qemu_irq_handler handler,
-                          void *opaque);
 void qemu_set_irq(qemu_irq irq, int level);     /* NULL irq: no-op */
 static inline void qemu_irq_raise(qemu_irq irq) { qemu_set_irq(irq, 1); }
 static inline void qemu_irq_lower(qemu_irq irq) { qemu_set_irq(irq, 0); }
