@@ -974,6 +974,54 @@ static void test_memslots_reserved_over_limit_refused(void)
     qbackend_stop(backend);
 }
 
+/* device_add / device_del of vhost-user-blk-pci in a root port. */
+static void test_blk_hotplug_unplug(QTestState *qts)
+{
+    json_t *ev;
+
+    json_decref(qtest_qmp_assert_success_ref(qts, "{'execute': 'device_add', 'arguments': "
+                             "{'driver': 'vhost-user-blk-pci', 'id': 'vhu0', "
+                             "'bus': 'rp0', 'chardev': 'c0'}}"));
+    g_assert_true(test_has_consumer(qts, "vhost-user:vhu0"));
+    /* A slot the guest never powered on empties at once. */
+    json_decref(qtest_qmp_assert_success_ref(qts, "{'execute': 'device_del', 'arguments': "
+                             "{'id': 'vhu0'}}"));
+    do {
+        ev = qtest_qmp_eventwait_ref(qts, "DEVICE_DELETED");
+    } while (g_strcmp0(json_string_value(json_object_get(
+                 json_object_get(ev, "data"), "device")), "vhu0") &&
+             (json_decref(ev), true));
+    json_decref(ev);
+    g_assert_false(test_has_consumer(qts, "vhost-user:vhu0"));
+}
+
+/*
+ * hotmem: a vhost-user device hot-plugged into a root port connects and
+ * becomes a memslot consumer; unplugged, it gives the consumer and the
+ * chardev back, so the same chardev serves a second hot-plug.
+ */
+static void test_blk_hotplug_twice(void)
+{
+    g_autofree char *ram = test_ram_args("512M");
+    g_autofree char *args = NULL;
+    QBackend *backend;
+    QTestState *qts;
+
+    if (test_skip_on_reference("QEMU 7.2 hot-plugs root ports through ACPI") ||
+        test_skip_without(qbackend_blk_unavailable)) {
+        return;
+    }
+    backend = qbackend_blk_start(TEST_IMAGE_SIZE);
+    args = g_strdup_printf("%s-chardev socket,id=c0,path=%s "
+                           "-device pcie-root-port,id=rp0,chassis=1", ram,
+                           qbackend_socket_path(backend));
+    qts = qtest_init(args);
+    test_blk_hotplug_unplug(qts);
+    test_blk_hotplug_unplug(qts);
+    qtest_quit(qts);
+    qbackend_stop(backend);
+}
+
 /* The same at run time: device_add fails, nothing changes, virtio-mem
  * still plugs. */
 static void test_memslots_hotplug_refused(void)
@@ -1066,6 +1114,8 @@ int main(int argc, char **argv)
                    test_memslots_cold_plug_refused);
     g_test_add_func("/vhost-user-blk/memslots/hotplug-after-decision-refused",
                    test_memslots_hotplug_refused);
+    g_test_add_func("/vhost-user-blk/hotplug/add-del-twice",
+                    test_blk_hotplug_twice);
     g_test_add_func("/vhost-user-blk/ram/private-ram-refused",
                    test_private_ram_refused);
     return g_test_run();
