@@ -95,6 +95,10 @@ static bool vhost_user_blk_realize(DeviceState *dev, Error **errp)
         return false;
     }
     vdev->name = TYPE_VHOST_USER_BLK;
+    if (!s->configure_mem_slots) {
+        s->vhost.protocol_features_off =
+            1ULL << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS;
+    }
     virtio_init(vdev, VIRTIO_ID_BLOCK, VIRTIO_BLK_CFG_SIZE);
     for (unsigned int n = 0; n < s->num_queues; n++) {
         virtio_add_queue(vdev, s->queue_size, vhost_user_blk_handle_kick);
@@ -162,10 +166,13 @@ static void vhost_user_blk_instance_init(Object *obj)
     s->num_queues = 1;
     s->queue_size = 128;
     s->config_wce = true;
+    s->configure_mem_slots = true;
     qdev_prop_add_string(dev, "chardev", &s->chardev);
     qdev_prop_add_uint16(dev, "num-queues", &s->num_queues);
     qdev_prop_add_uint32(dev, "queue-size", &s->queue_size);
     qdev_prop_add_bool(dev, "config-wce", &s->config_wce);
+    /* Off: the backend gets the whole table (SET_MEM_TABLE, 8 regions). */
+    qdev_prop_add_bool(dev, "x-configure-mem-slots", &s->configure_mem_slots);
 }
 
 static void vhost_user_blk_instance_finalize(Object *obj)

@@ -33,7 +33,8 @@ typedef struct VhostUserPCIClass {
     ((VirtIODevice *)((uint8_t *)(proxy) + sizeof(VhostUserPCI)))
 
 static const char *const vhost_user_blk_pci_props[] = {
-    "chardev", "num-queues", "queue-size", "config-wce", NULL,
+    "chardev", "num-queues", "queue-size", "config-wce",
+    "x-configure-mem-slots", NULL,
 };
 
 static const char *const vhost_user_fs_pci_props[] = {

@@ -226,7 +226,8 @@ static bool vhost_negotiate_protocol(VhostDev *hdev, Error **errp)
     return vhost_user_get_protocol_features(hdev->conn, &offered, errp) &&
            vhost_user_set_protocol_features(hdev->conn,
                                             offered &
-                                            VHOST_DEV_PROTOCOL_FEATURES,
+                                            VHOST_DEV_PROTOCOL_FEATURES &
+                                            ~hdev->protocol_features_off,
                                             errp);
 }
 

@@ -32,7 +32,7 @@
     "-machine memory-backend=ram0 "
 #define TEST_BLK_ARGS_FMT \
     "-chardev socket,id=c0,path=%s%s " \
-    "-device vhost-user-blk-pci,id=vhu0,chardev=c0,num-queues=1 "
+    "-device vhost-user-blk-pci,id=vhu0,chardev=c0,num-queues=1%s "
 #define TEST_VMEM_ARGS_FMT \
     "-object memory-backend-memfd,id=vmem0mem,size=4G,share=on " \
     "-device virtio-mem-pci,id=vmem0,memdev=vmem0mem,requested-size=0%s "
@@ -142,7 +142,8 @@ static char *test_trace_args(TestVM *vm)
  */
 static void test_blk_vm_start_full(TestVM *vm, const char *ram_size,
                                    const char *vmem_extra, bool trace,
-                                   const char *chardev_extra)
+                                   const char *chardev_extra,
+                                   const char *blk_extra)
 {
     g_autofree char *ram = test_ram_args(ram_size);
     g_autofree char *tracing = NULL;
@@ -153,7 +154,7 @@ static void test_blk_vm_start_full(TestVM *vm, const char *ram_size,
     tracing = trace ? test_trace_args(vm) : g_strdup("");
     args = g_strdup_printf("%s%s" TEST_BLK_ARGS_FMT TEST_VMEM_ARGS_FMT, ram,
                            tracing, qbackend_socket_path(vm->backend),
-                           chardev_extra, vmem_extra);
+                           chardev_extra, blk_extra, vmem_extra);
     vm->qts = test_vmm_start(args);
     vm->blk = qvirtio_blk_init(vm->qts, (1ULL << QVIRTIO_BLK_F_BLK_SIZE) |
                                         (1ULL << QVIRTIO_BLK_F_MQ));
@@ -166,7 +167,7 @@ static void test_blk_vm_start_full(TestVM *vm, const char *ram_size,
 static void test_blk_vm_start(TestVM *vm, const char *ram_size,
                               const char *vmem_extra, bool trace)
 {
-    test_blk_vm_start_full(vm, ram_size, vmem_extra, trace, "");
+    test_blk_vm_start_full(vm, ram_size, vmem_extra, trace, "", "");
 }
 
 static void test_vm_stop(TestVM *vm)
@@ -426,7 +427,7 @@ static void test_blk_backend_reconnect(void)
         return;
     }
     test_blk_vm_start_full(&vm, "512M", TEST_VMEM_DYNAMIC, false,
-                           ",reconnect=1");
+                           ",reconnect=1", "");
     test_set_requested(&vm, TEST_VMEM_SIZE);
     gpa = test_plug(&vm, 0);
     test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 8, 1);
@@ -635,7 +636,11 @@ static const char *test_trace_event_args(const char *line, const char *event)
     return NULL;
 }
 
-/* The vhost_user_mem_region lines about vhu0 in the -D log, oldest first. */
+/*
+ * The vhost_user_mem_region lines about vhu0 in the -D log, oldest first;
+ * the end of each SET_MEM_TABLE (its vhost_user_send line, which follows
+ * its regions) as an entry with req "END".
+ */
 static GArray *test_trace_regions(TestVM *vm)
 {
     GArray *regions = g_array_new(FALSE, TRUE, sizeof(TestMemRegion));
@@ -651,6 +656,12 @@ static GArray *test_trace_regions(TestVM *vm)
 
         if (ev && test_trace_parse_region(ev, &r)) {
             g_assert_cmphex(r.uaddr, !=, 0);
+            g_array_append_val(regions, r);
+        }
+        ev = test_trace_event_args(lines[i], "vhost_user_send ");
+        if (ev && g_str_has_prefix(ev, "dev=vhu0 req=SET_MEM_TABLE ")) {
+            memset(&r, 0, sizeof(r));
+            strcpy(r.req, "END");
             g_array_append_val(regions, r);
         }
     }
@@ -681,6 +692,13 @@ static GArray *test_table_replay(GArray *lines)
         TestMemRegion *r = &g_array_index(lines, TestMemRegion, i);
         int at = test_region_find(table, r->gpa);
 
+        if (!strcmp(r->req, "END")) {
+            if (!in_set) {
+                g_array_set_size(table, 0);     /* an empty table */
+            }
+            in_set = false;
+            continue;
+        }
         if (!strcmp(r->req, "SET_MEM_TABLE")) {
             if (!in_set) {
                 g_array_set_size(table, 0);
@@ -780,6 +798,42 @@ static const TestExpectRegion test_ram3g_regions[] = {
     { 0, 2 * GiB, 0 },
     { 4 * GiB, GiB, 2 * GiB },
 };
+
+/*
+ * hotmem, x-configure-mem-slots=off: the backend is a baseline one (8
+ * regions, no ADD/REM_MEM_REG), so every change is the whole table again
+ * as SET_MEM_TABLE; virtio-mem decides 1 memslot; I/O in it works.
+ */
+static void test_mem_table_baseline(void)
+{
+    TestExpectRegion expect[3];
+    json_t *consumer;
+    uint64_t gpa;
+    TestVM vm;
+
+    if (test_skip_on_reference("x-configure-mem-slots is hotmem's") ||
+        test_skip_without(qbackend_blk_unavailable)) {
+        return;
+    }
+    test_blk_vm_start_full(&vm, "3G", TEST_VMEM_DYNAMIC, true, "",
+                           ",x-configure-mem-slots=off");
+    consumer = test_get_consumer(vm.qts, "vhost-user:vhu0");
+    g_assert_cmpint(json_integer_value(json_object_get(consumer, "max")), ==,
+                    8);
+    json_decref(consumer);
+    g_assert_cmpint(test_vmem_memslots(&vm, "required"), ==, 1);
+    test_table_assert(&vm, test_ram3g_regions, 2);
+    test_set_requested(&vm, TEST_VMEM_SIZE);
+    gpa = test_plug(&vm, 0);
+    memcpy(expect, test_ram3g_regions, sizeof(test_ram3g_regions));
+    expect[2] = (TestExpectRegion){ TEST_RAM3G_DEVMEM_BASE, TEST_VMEM_SIZE,
+                                    0 };
+    test_table_assert(&vm, expect, 3);
+    test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 8, 1);
+    test_unplug(&vm, 0);
+    test_table_assert(&vm, test_ram3g_regions, 2);
+    test_vm_stop(&vm);
+}
 
 /* Static virtio-mem: its whole region is in the table from the start, and
  * plugging changes nothing. */
@@ -904,7 +958,8 @@ static void test_memslots_cold_plug_refused(void)
     }
     backend = qbackend_blk_start(TEST_IMAGE_SIZE);
     args = g_strdup_printf("%s" TEST_VMEM_ARGS_FMT TEST_BLK_ARGS_FMT, ram,
-                           TEST_VMEM_DYNAMIC, qbackend_socket_path(backend), "");
+                           TEST_VMEM_DYNAMIC, qbackend_socket_path(backend), "",
+                           "");
     err = test_probe(args, &status);
     g_assert_cmpint(status, ==, 1);
     g_assert_nonnull(strstr(err, TEST_MSG_MEMSLOTS));
@@ -964,7 +1019,7 @@ static void test_memslots_reserved_over_limit_refused(void)
                                i, i % 2 ? "br0" : "pcie.0");
     }
     g_string_append_printf(args, TEST_BLK_ARGS_FMT,
-                           qbackend_socket_path(backend), "");
+                           qbackend_socket_path(backend), "", "");
     err = test_probe(args->str, &status);
     g_assert_cmpint(status, ==, 1);
     g_assert_nonnull(strstr(err, "vhost backend memory slots limit (32) is "
@@ -1079,7 +1134,7 @@ static void test_private_ram_refused(void)
     }
     backend = qbackend_blk_start(TEST_IMAGE_SIZE);
     args = g_strdup_printf("-m 512M " TEST_BLK_ARGS_FMT,
-                           qbackend_socket_path(backend), "");
+                           qbackend_socket_path(backend), "", "");
     err = test_probe(args, &status);
     g_assert_cmpint(status, ==, 1);
     g_assert_nonnull(strstr(err, "share=on"));
@@ -1116,6 +1171,8 @@ int main(int argc, char **argv)
                    test_memslots_hotplug_refused);
     g_test_add_func("/vhost-user-blk/hotplug/add-del-twice",
                     test_blk_hotplug_twice);
+    g_test_add_func("/vhost-user-blk/mem-table/baseline-set-mem-table",
+                    test_mem_table_baseline);
     g_test_add_func("/vhost-user-blk/ram/private-ram-refused",
                    test_private_ram_refused);
     return g_test_run();

@@ -21,6 +21,7 @@ typedef struct VHostUserBlk {
     uint16_t num_queues;
     uint32_t queue_size;
     bool config_wce;
+    bool configure_mem_slots;   /* x-configure-mem-slots: for tests */
     uint8_t blkcfg[VIRTIO_BLK_CFG_SIZE];   /* from the backend */
     VhostDev vhost;
 } VHostUserBlk;

@@ -56,6 +56,8 @@ struct VhostDev {
     uint64_t backend_features;  /* GET_FEATURES */
     uint64_t acked_features;    /* the driver's, at start */
     unsigned int max_mem_slots;
+    uint64_t protocol_features_off; /* set by the model before init:
+                                     * protocol features not to use */
     MemslotTable *slots;        /* the memory table the backend has */
     bool started;
     bool want_started;          /* DRIVER_OK: restart after reconnect */
