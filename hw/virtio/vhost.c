@@ -536,6 +536,10 @@ void vhost_dev_set_status(VhostDev *hdev, uint8_t old_status, uint8_t status)
     if (run && !hdev->started && vhost_conn_usable(hdev)) {
         if (!vhost_dev_start(hdev, &err)) {
             error_report_err(err);
+            /* Take back the rings handed over before the failure. */
+            if (vhost_conn_usable(hdev)) {
+                vhost_dev_stop(hdev);
+            }
         }
     } else if (!run && hdev->started) {
         if (vhost_conn_usable(hdev)) {

@@ -454,6 +454,51 @@ static void test_blk_backend_reconnect(void)
     test_vm_stop(&vm);
 }
 
+/*
+ * hotmem: a driver that puts its rings outside RAM (here the IOAPIC's MMIO
+ * window) and sets DRIVER_OK gets a reported error, not a started device;
+ * the VMM stays up and, after a reset, a correct set-up works.
+ */
+static void test_blk_rings_outside_ram(void)
+{
+    const uint64_t mmio = 0xfec00000;
+    QVirtioPCIDevice *vdev;
+    QTestState *qts;
+    uint64_t gpa;
+    TestVM vm;
+
+    if (test_skip_on_reference("hotmem refuses to start such rings; "
+                               "QEMU 7.2's behaviour is not the point") ||
+        test_skip_without(qbackend_blk_unavailable)) {
+        return;
+    }
+    test_blk_vm_start(&vm, "512M", "", false);
+    qts = vm.qts;
+    vdev = vm.blk->vdev;
+    qvirtio_reset(vdev);
+    g_assert_true(qvirtio_negotiate(vdev, vm.blk->features) &
+                  QVIRTIO_STATUS_FEATURES_OK);
+    qtest_writew(qts, vdev->common + 0x16, 0);             /* queue_select */
+    qtest_writel(qts, vdev->common + 0x20, mmio);          /* desc */
+    qtest_writel(qts, vdev->common + 0x24, 0);
+    qtest_writel(qts, vdev->common + 0x28, mmio + 0x800);  /* avail */
+    qtest_writel(qts, vdev->common + 0x2c, 0);
+    qtest_writel(qts, vdev->common + 0x30, mmio + 0xc00);  /* used */
+    qtest_writel(qts, vdev->common + 0x34, 0);
+    qtest_writew(qts, vdev->common + 0x1c, 1);             /* enable */
+    qvirtio_driver_ok(vdev);
+    test_expect_running(qts);
+
+    /* Start again the right way: I/O works. */
+    qvirtio_blk_free(vm.blk);
+    vm.blk = qvirtio_blk_init(qts, 1ULL << QVIRTIO_BLK_F_BLK_SIZE);
+    g_assert_nonnull(vm.blk);
+    test_set_requested(&vm, TEST_VMEM_SIZE);
+    gpa = test_plug(&vm, 0);
+    test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 8, 1);
+    test_vm_stop(&vm);
+}
+
 /* ---- vhost-user-fs (both VMMs) ---- */
 
 typedef struct TestFsVM {
@@ -1173,6 +1218,8 @@ int main(int argc, char **argv)
                     test_blk_hotplug_twice);
     g_test_add_func("/vhost-user-blk/mem-table/baseline-set-mem-table",
                     test_mem_table_baseline);
+    g_test_add_func("/vhost-user-blk/guest/rings-outside-ram",
+                    test_blk_rings_outside_ram);
     g_test_add_func("/vhost-user-blk/ram/private-ram-refused",
                    test_private_ram_refused);
     return g_test_run();
