@@ -28,6 +28,9 @@ struct MemslotTable {
     unsigned int max_slots;
     unsigned int nb_used;       /* == g_tree_nnodes(slots) */
     GTree *slots;               /* &Memslot.gpa -> Memslot *, owns them */
+    GTree *refused;             /* the same for sections that found no free
+                                 * slot: they get one at a commit after a
+                                 * slot is freed */
     /*
      * Ids below next_fresh_id not in use, as a min-heap (parent smaller
      * than children); ids from next_fresh_id up were never used.  Freed
@@ -138,6 +141,8 @@ MemslotTable *memslots_new(const char *name, unsigned int max_slots,
     table->max_slots = max_slots;
     table->slots = g_tree_new_full(memslots_cmp_gpa, NULL, NULL,
                                    memslots_slot_free);
+    table->refused = g_tree_new_full(memslots_cmp_gpa, NULL, NULL,
+                                     memslots_slot_free);
     table->freed_ids = g_new(unsigned int, max_slots);
     table->ops = ops;
     table->opaque = opaque;
@@ -151,6 +156,7 @@ void memslots_destroy(MemslotTable *table)
     }
     memslots_unregister(table);
     g_tree_destroy(table->slots);
+    g_tree_destroy(table->refused);
     g_free(table->freed_ids);
     g_free(table->name);
     g_free(table);
@@ -233,25 +239,11 @@ static void memslots_report_full(MemslotTable *table, const char *region_name)
                  table->name, region_name, table->nb_used, table->max_slots);
 }
 
-static void memslots_region_add(MemoryListener *listener,
-                                MemoryRegionSection *section)
+/* Give slot the lowest free id and map it; false (slot freed) on error. */
+static bool memslots_place(MemslotTable *table, Memslot *slot)
 {
-    MemslotTable *table = container_of(listener, MemslotTable, listener);
-    Memslot *slot;
     int ret;
 
-    if (!memory_region_is_ram(section->mr) || !section->size) {
-        return;
-    }
-    if (table->ops && table->ops->accept &&
-        !table->ops->accept(table->opaque, section)) {
-        return;
-    }
-    if (!memslots_free(table)) {
-        memslots_report_full(table, memory_region_name(section->mr));
-        return;
-    }
-    slot = memslots_slot_from_section(section);
     slot->slot_id = memslots_alloc_id(table);
     ret = memslots_apply(table, slot, slot->size);
     if (ret < 0) {
@@ -261,11 +253,47 @@ static void memslots_region_add(MemoryListener *listener,
                      strerror(-ret));
         memslots_release_id(table, slot->slot_id);
         memslots_slot_free(slot);
-        return;
+        return false;
     }
     g_tree_insert(table->slots, &slot->gpa, slot);
     table->nb_used++;
     table->changed = true;
+    return true;
+}
+
+static void memslots_region_add(MemoryListener *listener,
+                                MemoryRegionSection *section)
+{
+    MemslotTable *table = container_of(listener, MemslotTable, listener);
+    Memslot *slot;
+
+    if (!memory_region_is_ram(section->mr) || !section->size) {
+        return;
+    }
+    if (table->ops && table->ops->accept &&
+        !table->ops->accept(table->opaque, section)) {
+        return;
+    }
+    slot = memslots_slot_from_section(section);
+    if (!memslots_free(table)) {
+        memslots_report_full(table, slot->region_name);
+        g_tree_insert(table->refused, &slot->gpa, slot);
+        return;
+    }
+    memslots_place(table, slot);
+}
+
+/* Sections refused for lack of a slot, lowest gpa first, while any is free. */
+static void memslots_place_refused(MemslotTable *table)
+{
+    GTreeNode *node;
+
+    while (memslots_free(table) && (node = g_tree_node_first(table->refused))) {
+        Memslot *slot = g_tree_node_value(node);
+
+        g_tree_steal(table->refused, &slot->gpa);
+        memslots_place(table, slot);
+    }
 }
 
 static void memslots_region_del(MemoryListener *listener,
@@ -274,9 +302,14 @@ static void memslots_region_del(MemoryListener *listener,
     MemslotTable *table = container_of(listener, MemslotTable, listener);
     uint64_t gpa = section->offset_within_address_space;
     Memslot *slot = g_tree_lookup(table->slots, &gpa);
+    Memslot *refused = g_tree_lookup(table->refused, &gpa);
     int ret;
 
-    /* Not found: not RAM, or refused when the table was full. */
+    if (refused && refused->size == section->size) {
+        g_tree_remove(table->refused, &gpa);
+        return;
+    }
+    /* Not found: not RAM, or not taken (accept). */
     if (!slot || slot->size != section->size) {
         return;
     }
@@ -296,6 +329,7 @@ static void memslots_commit(MemoryListener *listener)
 {
     MemslotTable *table = container_of(listener, MemslotTable, listener);
 
+    memslots_place_refused(table);
     if (table->changed && table->ops && table->ops->commit) {
         table->ops->commit(table->opaque);
     }

@@ -86,8 +86,9 @@ void memslots_destroy(MemslotTable *table);
  * update never visits the other slots.  Sections come as the memory API
  * renders them: already merged where allowed, never across unmergeable
  * regions; the table does not merge again.  When no id is free, the
- * section stays without a slot and error_report() says so, once until a
- * slot is freed again.
+ * section waits without a slot and error_report() says so, once until a
+ * slot is freed again; at the end of a transaction that freed slots,
+ * waiting sections take them, lowest gpa first.
  */
 void memslots_register(MemslotTable *table, AddressSpace *as);
 

@@ -323,6 +323,45 @@ static void test_hooks_filter_delete_commit(void)
     test_destroy(&t);
 }
 
+/* A section refused for lack of a slot gets the next one that frees. */
+static void test_full_table_refused_section_placed_later(void)
+{
+    TestMemslots t;
+
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+        g_test_trap_assert_passed();
+        g_test_trap_assert_stderr("*no free slot for 'ram' (2 of 2 used)\n");
+        return;
+    }
+    test_init(&t, 2, true);
+    memslots_register(t.table, &t.as);
+    test_map_alias(&t, 0);
+    test_map_alias(&t, 1);
+    test_map_alias(&t, 3);
+    g_assert_cmpuint(memslots_used(t.table), ==, 2);
+    g_ptr_array_set_size(t.calls, 0);
+
+    memory_region_del_subregion(&t.root, &t.alias[0]);
+    g_assert_cmpuint(memslots_used(t.table), ==, 2);
+    test_take_calls(&t, (const char *const[]) {
+        "set slot=0 gpa=0x0 size=0x0 hva=+0x0",
+        "set slot=0 gpa=0xc0000000 size=0x40000000 hva=+0xc0000000",
+        NULL,
+    });
+    /* A waiting section that goes away is forgotten. */
+    test_map_alias(&t, 2);
+    memory_region_del_subregion(&t.root, &t.alias[2]);
+    memory_region_del_subregion(&t.root, &t.alias[1]);
+    test_take_calls(&t, (const char *const[]) {
+        "set slot=1 gpa=0x40000000 size=0x0 hva=+0x40000000",
+        NULL,
+    });
+    g_assert_cmpuint(memslots_used(t.table), ==, 1);
+    test_destroy(&t);
+    exit(0);
+}
+
 /* ---- slot ids ---- */
 
 static void test_ids_reused_lowest_first(void)
@@ -621,6 +660,8 @@ int main(int argc, char **argv)
                     test_unregister_deletes_every_slot);
     g_test_add_func("/memslots/backend/hooks-filter-delete-commit",
                     test_hooks_filter_delete_commit);
+    g_test_add_func("/memslots/full/refused-section-placed-later",
+                    test_full_table_refused_section_placed_later);
     g_test_add_func("/memslots/ids/reused-lowest-first",
                     test_ids_reused_lowest_first);
     g_test_add_func("/memslots/full/refuses-with-message",
