@@ -290,12 +290,28 @@ static bool vhost_dev_connect(VhostDev *hdev, int fd, Error **errp)
     return true;
 }
 
+/*
+ * The connection to start with: the chardev's own, else a new one.  With
+ * reconnect=N a backend that is not there yet is waited for, retrying
+ * every N seconds, as QEMU does (realize blocks until it comes).
+ */
 static int vhost_chardev_fd(VhostDev *hdev, Error **errp)
 {
+    unsigned int seconds = chardev_get_reconnect(hdev->chr);
     int fd = chardev_take_connected_fd(hdev->chr);
+    bool said = false;
 
-    if (fd < 0) {
-        fd = chardev_client_connect(hdev->chr, errp);
+    while (fd < 0) {
+        fd = chardev_client_connect(hdev->chr, seconds ? NULL : errp);
+        if (fd >= 0 || !seconds) {
+            break;
+        }
+        if (!said) {
+            info_report("%s: waiting for the vhost-user backend (retrying "
+                        "every %u s)", hdev->name, seconds);
+            said = true;
+        }
+        g_usleep(seconds * G_USEC_PER_SEC);
     }
     return fd;
 }

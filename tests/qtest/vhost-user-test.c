@@ -499,6 +499,72 @@ static void test_blk_rings_outside_ram(void)
     test_vm_stop(&vm);
 }
 
+typedef struct TestLateBackend {
+    QBackend *backend;
+    GAsyncQueue *done;          /* the test pushes when the thread may end */
+} TestLateBackend;
+
+/*
+ * Starts the backend half a second late, then stays until the test is
+ * done: the backend dies with the thread that started it (its parent-death
+ * signal follows the thread).
+ */
+static gpointer test_start_backend_later(gpointer opaque)
+{
+    TestLateBackend *late = opaque;
+
+    g_usleep(G_USEC_PER_SEC / 2);
+    qbackend_blk_restart(late->backend);
+    g_async_queue_pop(late->done);
+    return NULL;
+}
+
+/*
+ * reconnect=1 and no backend yet: the device waits for it at realize, as
+ * QEMU does, and works once it is there.
+ */
+static void test_blk_waits_for_backend(void)
+{
+    g_autofree char *ram = test_ram_args("512M");
+    g_autofree char *args = NULL;
+    QVirtioBlkConfig cfg;
+    TestLateBackend late;
+    GThread *starter;
+    TestVM vm = { 0 };
+    uint64_t gpa;
+
+    if (test_skip_on_reference("QEMU 7.2 needs its vCPU running for I/O "
+                               "here; the wait itself is the same") ||
+        test_skip_without(qbackend_blk_unavailable)) {
+        return;
+    }
+    vm.backend = qbackend_blk_prepare(TEST_IMAGE_SIZE);
+    late.backend = vm.backend;
+    late.done = g_async_queue_new();
+    args = g_strdup_printf("%s" TEST_BLK_ARGS_FMT TEST_VMEM_ARGS_FMT, ram,
+                           qbackend_socket_path(vm.backend), ",reconnect=1",
+                           "", "");
+    starter = g_thread_new("backend", test_start_backend_later, &late);
+    vm.qts = qtest_init(args);
+    vm.blk = qvirtio_blk_init(vm.qts, 1ULL << QVIRTIO_BLK_F_BLK_SIZE);
+    g_assert_nonnull(vm.blk);
+    qvirtio_blk_read_config(vm.blk, &cfg);
+    g_assert_cmpuint(cfg.capacity, ==,
+                     TEST_IMAGE_SIZE / QVIRTIO_BLK_SECTOR_SIZE);
+    vm.vmem = qvirtio_mem_init(vm.qts);
+    qvirtio_mem_read_config(vm.vmem, &vm.vmem_cfg);
+    test_set_requested(&vm, TEST_VMEM_SIZE);
+    gpa = test_plug(&vm, 0);
+    test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 8, 1);
+    qvirtio_blk_free(vm.blk);
+    qvirtio_mem_free(vm.vmem);
+    qtest_quit(vm.qts);
+    qbackend_stop(vm.backend);
+    g_async_queue_push(late.done, &late);
+    g_thread_join(starter);
+    g_async_queue_unref(late.done);
+}
+
 /* ---- vhost-user-fs (both VMMs) ---- */
 
 typedef struct TestFsVM {
@@ -1202,6 +1268,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vhost-user-fs/fuse/init-round-trip", test_fs_fuse_init);
     g_test_add_func("/vhost-user-blk/backend/reconnects",
                     test_blk_backend_reconnect);
+    g_test_add_func("/vhost-user-blk/backend/realize-waits-with-reconnect",
+                    test_blk_waits_for_backend);
     g_test_add_func("/vhost-user-fs/backend/killed-vmm-stays-up",
                     test_fs_backend_killed);
     g_test_add_func("/vhost-user-blk/mem-table/static-virtio-mem-whole",

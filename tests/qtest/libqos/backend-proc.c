@@ -227,13 +227,20 @@ static void qbackend_blk_spawn(QBackend *b)
     qbackend_wait_listening(b, "qemu-storage-daemon");
 }
 
-QBackend *qbackend_blk_start(uint64_t image_size)
+QBackend *qbackend_blk_prepare(uint64_t image_size)
 {
     QBackend *b = qbackend_new();
 
     g_assert_cmpuint(image_size % 512, ==, 0);
     b->image_path = g_build_filename(b->dir, "disk.raw", NULL);
     qbackend_make_image(b->image_path, image_size);
+    return b;
+}
+
+QBackend *qbackend_blk_start(uint64_t image_size)
+{
+    QBackend *b = qbackend_blk_prepare(image_size);
+
     qbackend_blk_spawn(b);
     return b;
 }

@@ -49,7 +49,11 @@ pid_t qbackend_pid(const QBackend *b);               /* -1 once reaped */
 void qbackend_image_read(const QBackend *b, uint64_t offset, void *buf,
                          size_t size);
 
-/* A blk backend killed before: the same image on the same socket again. */
+/* Directory, image and socket path of a blk backend, not started: for a
+ * VMM that must wait for it; start it with qbackend_blk_restart(). */
+QBackend *qbackend_blk_prepare(uint64_t image_size);
+/* A blk backend killed before (or only prepared): its image on its socket
+ * (again).  Returns once the socket listens. */
 void qbackend_blk_restart(QBackend *b);
 /* SIGKILL now and reap; the files stay until qbackend_stop. */
 void qbackend_kill(QBackend *b);
