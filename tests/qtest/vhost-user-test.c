@@ -499,6 +499,40 @@ static void test_blk_rings_outside_ram(void)
     test_vm_stop(&vm);
 }
 
+/*
+ * system_reset while the backend has the rings: they are taken back
+ * (GET_VRING_BASE) and the reset device starts again from index 0 when
+ * the driver sets it up anew; I/O works.
+ */
+static void test_blk_system_reset(void)
+{
+    uint64_t gpa;
+    TestVM vm;
+
+    if (test_skip_on_reference("the reference needs its vCPU running to "
+                               "restart vhost") ||
+        test_skip_without(qbackend_blk_unavailable)) {
+        return;
+    }
+    test_blk_vm_start(&vm, "512M", "", false);
+    test_set_requested(&vm, TEST_VMEM_SIZE);
+    gpa = test_plug(&vm, 0);
+    test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 8, 1);
+    json_decref(qtest_qmp_assert_success_ref(vm.qts,
+                                             "{'execute': 'system_reset'}"));
+    qvirtio_blk_free(vm.blk);
+    qvirtio_mem_free(vm.vmem);
+    vm.blk = qvirtio_blk_init(vm.qts, 1ULL << QVIRTIO_BLK_F_BLK_SIZE);
+    vm.vmem = qvirtio_mem_init(vm.qts);
+    g_assert_nonnull(vm.blk);
+    qvirtio_mem_read_config(vm.vmem, &vm.vmem_cfg);
+    g_assert_cmpuint(vm.vmem_cfg.plugged_size, ==, 0);
+    gpa = test_plug(&vm, 2 * GiB);
+    test_blk_read_expect(&vm, gpa, 8, 1);
+    test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 1024, 2);
+    test_vm_stop(&vm);
+}
+
 typedef struct TestLateBackend {
     QBackend *backend;
     GAsyncQueue *done;          /* the test pushes when the thread may end */
@@ -1268,6 +1302,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vhost-user-fs/fuse/init-round-trip", test_fs_fuse_init);
     g_test_add_func("/vhost-user-blk/backend/reconnects",
                     test_blk_backend_reconnect);
+    g_test_add_func("/vhost-user-blk/reset/system-reset-restarts",
+                    test_blk_system_reset);
     g_test_add_func("/vhost-user-blk/backend/realize-waits-with-reconnect",
                     test_blk_waits_for_backend);
     g_test_add_func("/vhost-user-fs/backend/killed-vmm-stays-up",
