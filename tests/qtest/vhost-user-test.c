@@ -454,6 +454,17 @@ static void test_blk_backend_reconnect(void)
     test_vm_stop(&vm);
 }
 
+/* A hotmem-only case with the usual 512M VM: false when skipped. */
+static bool test_blk_vm_start_hotmem(TestVM *vm, const char *why)
+{
+    if (test_skip_on_reference(why) ||
+        test_skip_without(qbackend_blk_unavailable)) {
+        return false;
+    }
+    test_blk_vm_start(vm, "512M", "", false);
+    return true;
+}
+
 /*
  * hotmem: a driver that puts its rings outside RAM (here the IOAPIC's MMIO
  * window) and sets DRIVER_OK gets a reported error, not a started device;
@@ -467,12 +478,10 @@ static void test_blk_rings_outside_ram(void)
     uint64_t gpa;
     TestVM vm;
 
-    if (test_skip_on_reference("hotmem refuses to start such rings; "
-                               "QEMU 7.2's behaviour is not the point") ||
-        test_skip_without(qbackend_blk_unavailable)) {
+    if (!test_blk_vm_start_hotmem(&vm, "hotmem refuses to start such rings; "
+                                  "QEMU 7.2's behaviour is not the point")) {
         return;
     }
-    test_blk_vm_start(&vm, "512M", "", false);
     qts = vm.qts;
     vdev = vm.blk->vdev;
     qvirtio_reset(vdev);
@@ -509,12 +518,10 @@ static void test_blk_system_reset(void)
     uint64_t gpa;
     TestVM vm;
 
-    if (test_skip_on_reference("the reference needs its vCPU running to "
-                               "restart vhost") ||
-        test_skip_without(qbackend_blk_unavailable)) {
+    if (!test_blk_vm_start_hotmem(&vm, "the reference needs its vCPU "
+                                  "running to restart vhost")) {
         return;
     }
-    test_blk_vm_start(&vm, "512M", "", false);
     test_set_requested(&vm, TEST_VMEM_SIZE);
     gpa = test_plug(&vm, 0);
     test_blk_round_trip(&vm, gpa, gpa + 256 * KiB, 8, 1);
