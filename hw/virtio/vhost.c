@@ -112,7 +112,8 @@ static void vhost_mem_collect(const MemslotInfo *slot, void *opaque)
     VhostMemTable *table = opaque;
 
     /* The table's limit is the baseline count: never more slots. */
-    if (vhost_region_from_hva(slot->hva, slot->gpa, slot->size,
+    if (table->n < G_N_ELEMENTS(table->regions) &&
+        vhost_region_from_hva(slot->hva, slot->gpa, slot->size,
                               &table->regions[table->n])) {
         table->n++;
     }
