@@ -695,6 +695,30 @@ static bool test_peer_has_data(int peer)
     return poll(&pfd, 1, 0) == 1;
 }
 
+/* A peer that never answers: the request gives up after the timeout and
+ * the connection is dead (this case takes VHOST_USER_REPLY_TIMEOUT_MS). */
+static void test_wire_silent_peer_times_out(void)
+{
+    TestDisconnect d = { 0 };
+    int peer;
+    VhostUserConn *conn = test_wire_conn(&peer);
+    gint64 start = g_get_monotonic_time();
+    uint64_t features;
+    Error *err = NULL;
+
+    vhost_user_conn_set_disconnect_handler(conn, test_on_disconnect, &d);
+    g_assert_false(vhost_user_get_features(conn, &features, &err));
+    g_assert_cmpint(g_get_monotonic_time() - start, >=,
+                    VHOST_USER_REPLY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND);
+    g_assert_cmpstr(error_get_pretty(err), ==, "vhost-user 'wire0': no reply "
+                    "to GET_FEATURES within 10000 ms");
+    g_clear_pointer(&err, error_free);
+    g_assert_true(vhost_user_conn_is_dead(conn));
+    test_main_loop_until_disconnect(&d);
+    vhost_user_conn_free(conn);
+    close(peer);
+}
+
 static void test_wire_bad_reply(uint32_t req, uint32_t flags, uint32_t size,
                                 const char *message)
 {
@@ -943,6 +967,8 @@ int main(int argc, char **argv)
                     test_wire_reply_without_reply_flag);
     g_test_add_func("/vhost-user/wire/reply-of-wrong-size-kills",
                     test_wire_reply_of_wrong_size);
+    g_test_add_func("/vhost-user/wire/silent-peer-times-out",
+                    test_wire_silent_peer_times_out);
     g_test_add_func("/vhost-user/wire/eof-before-reply-kills",
                     test_wire_eof_before_reply);
     g_test_add_func("/vhost-user/wire/fds-in-reply-are-closed",
