@@ -85,13 +85,8 @@ static bool vhost_user_blk_realize(DeviceState *dev, Error **errp)
 {
     VHostUserBlk *s = VHOST_USER_BLK(dev);
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
-    Chardev *chr;
 
     if (!vhost_user_blk_check_props(s, errp)) {
-        return false;
-    }
-    chr = vhost_chardev_claim(TYPE_VHOST_USER_BLK, s->chardev, errp);
-    if (!chr) {
         return false;
     }
     vdev->name = TYPE_VHOST_USER_BLK;
@@ -103,12 +98,11 @@ static bool vhost_user_blk_realize(DeviceState *dev, Error **errp)
     for (unsigned int n = 0; n < s->num_queues; n++) {
         virtio_add_queue(vdev, s->queue_size, vhost_user_blk_handle_kick);
     }
-    if (!vhost_dev_init(&s->vhost, vdev, chr, s->num_queues,
+    if (!vhost_dev_init(&s->vhost, vdev, s->chardev, s->num_queues,
                         &vhost_user_blk_vhost_ops, errp) ||
         !vhost_user_blk_fetch_config(s, errp)) {
         vhost_dev_cleanup(&s->vhost);
         virtio_cleanup(vdev);
-        chardev_release_frontend(chr);
         return false;
     }
     return true;
@@ -116,12 +110,8 @@ static bool vhost_user_blk_realize(DeviceState *dev, Error **errp)
 
 static void vhost_user_blk_unrealize(DeviceState *dev)
 {
-    VHostUserBlk *s = VHOST_USER_BLK(dev);
-    Chardev *chr = s->vhost.chr;
-
-    vhost_dev_cleanup(&s->vhost);
+    vhost_dev_cleanup(&VHOST_USER_BLK(dev)->vhost);
     virtio_cleanup(VIRTIO_DEVICE(dev));
-    chardev_release_frontend(chr);
 }
 
 static uint64_t vhost_user_blk_get_features(VirtIODevice *vdev,
@@ -129,20 +119,16 @@ static uint64_t vhost_user_blk_get_features(VirtIODevice *vdev,
 {
     VHostUserBlk *s = VHOST_USER_BLK(vdev);
 
-    requested |= (1ULL << VIRTIO_BLK_F_SIZE_MAX) |
-                 (1ULL << VIRTIO_BLK_F_SEG_MAX) |
-                 (1ULL << VIRTIO_BLK_F_GEOMETRY) |
-                 (1ULL << VIRTIO_BLK_F_RO) |
-                 (1ULL << VIRTIO_BLK_F_BLK_SIZE) |
-                 (1ULL << VIRTIO_BLK_F_FLUSH) |
-                 (1ULL << VIRTIO_BLK_F_TOPOLOGY) |
-                 (1ULL << VIRTIO_BLK_F_DISCARD) |
-                 (1ULL << VIRTIO_BLK_F_WRITE_ZEROES);
-    if (s->config_wce) {
-        requested |= 1ULL << VIRTIO_BLK_F_CONFIG_WCE;
+    /* Offer what the backend may decide (the core bits are offered
+     * already), less what the properties rule out. */
+    for (const int *bit = vhost_user_blk_feature_bits; *bit >= 0; bit++) {
+        requested |= 1ULL << *bit;
     }
-    if (s->num_queues > 1) {
-        requested |= 1ULL << VIRTIO_BLK_F_MQ;
+    if (!s->config_wce) {
+        requested &= ~(1ULL << VIRTIO_BLK_F_CONFIG_WCE);
+    }
+    if (s->num_queues == 1) {
+        requested &= ~(1ULL << VIRTIO_BLK_F_MQ);
     }
     return vhost_dev_get_features(&s->vhost, vhost_user_blk_feature_bits,
                                   requested);

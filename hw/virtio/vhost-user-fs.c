@@ -68,13 +68,8 @@ static bool vhost_user_fs_realize(DeviceState *dev, Error **errp)
 {
     VHostUserFS *fs = VHOST_USER_FS(dev);
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
-    Chardev *chr;
 
     if (!vhost_user_fs_check_props(fs, errp)) {
-        return false;
-    }
-    chr = vhost_chardev_claim(TYPE_VHOST_USER_FS, fs->chardev, errp);
-    if (!chr) {
         return false;
     }
     vdev->name = "vhost-user-fs";
@@ -82,10 +77,9 @@ static bool vhost_user_fs_realize(DeviceState *dev, Error **errp)
     for (unsigned int n = 0; n < vhost_user_fs_nvqs(fs); n++) {
         virtio_add_queue(vdev, fs->queue_size, vhost_user_fs_handle_kick);
     }
-    if (!vhost_dev_init(&fs->vhost, vdev, chr, vhost_user_fs_nvqs(fs), NULL,
-                        errp)) {
+    if (!vhost_dev_init(&fs->vhost, vdev, fs->chardev,
+                        vhost_user_fs_nvqs(fs), NULL, errp)) {
         virtio_cleanup(vdev);
-        chardev_release_frontend(chr);
         return false;
     }
     return true;
@@ -93,12 +87,8 @@ static bool vhost_user_fs_realize(DeviceState *dev, Error **errp)
 
 static void vhost_user_fs_unrealize(DeviceState *dev)
 {
-    VHostUserFS *fs = VHOST_USER_FS(dev);
-    Chardev *chr = fs->vhost.chr;
-
-    vhost_dev_cleanup(&fs->vhost);
+    vhost_dev_cleanup(&VHOST_USER_FS(dev)->vhost);
     virtio_cleanup(VIRTIO_DEVICE(dev));
-    chardev_release_frontend(chr);
 }
 
 static uint64_t vhost_user_fs_get_features(VirtIODevice *vdev,

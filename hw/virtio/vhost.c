@@ -25,6 +25,12 @@ static bool vhost_has_protocol_feature(const VhostDev *hdev, unsigned int bit)
     return vhost_user_conn_has_protocol_feature(hdev->conn, bit);
 }
 
+/* The backend announced protocol features (GET_FEATURES bit 30). */
+static bool vhost_backend_has_protocol(const VhostDev *hdev)
+{
+    return hdev->backend_features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES);
+}
+
 static bool vhost_conn_usable(const VhostDev *hdev)
 {
     return hdev->conn && !vhost_user_conn_is_dead(hdev->conn);
@@ -221,7 +227,7 @@ static bool vhost_negotiate_protocol(VhostDev *hdev, Error **errp)
 {
     uint64_t offered;
 
-    if (!(hdev->backend_features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES))) {
+    if (!vhost_backend_has_protocol(hdev)) {
         return true;
     }
     return vhost_user_get_protocol_features(hdev->conn, &offered, errp) &&
@@ -455,11 +461,6 @@ static bool vhost_vq_start(VhostDev *hdev, unsigned int n, Error **errp)
     return true;
 }
 
-static bool vhost_backend_has_protocol(const VhostDev *hdev)
-{
-    return hdev->backend_features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES);
-}
-
 static bool vhost_dev_start(VhostDev *hdev, Error **errp)
 {
     uint64_t features = virtio_get_guest_features(hdev->vdev);
@@ -631,7 +632,9 @@ static gboolean vhost_reconnect(gpointer opaque)
 
 /* ---- life cycle ---- */
 
-Chardev *vhost_chardev_claim(const char *type, const char *id, Error **errp)
+/* The chardev id names, claimed (QEMU's messages when missing or in use). */
+static Chardev *vhost_chardev_claim(const char *type, const char *id,
+                                    Error **errp)
 {
     Chardev *chr = qemu_chr_find(id);
 
@@ -656,13 +659,17 @@ static char *vhost_dev_id(VirtIODevice *vdev)
     return dev->id ? g_strdup(dev->id) : object_get_canonical_path(owner);
 }
 
-bool vhost_dev_init(VhostDev *hdev, VirtIODevice *vdev, Chardev *chr,
+bool vhost_dev_init(VhostDev *hdev, VirtIODevice *vdev, const char *chardev,
                     unsigned int nvqs, const VhostDevOps *ops, Error **errp)
 {
     int fd;
 
+    hdev->chr = vhost_chardev_claim(object_get_typename(OBJECT(vdev)),
+                                    chardev, errp);
+    if (!hdev->chr) {
+        return false;
+    }
     hdev->vdev = vdev;
-    hdev->chr = chr;
     hdev->ops = ops;
     hdev->nvqs = nvqs;
     hdev->id = vhost_dev_id(vdev);
@@ -693,6 +700,7 @@ void vhost_dev_cleanup(VhostDev *hdev)
     vhost_vqs_cleanup(hdev);
     g_clear_pointer(&hdev->name, g_free);
     g_clear_pointer(&hdev->id, g_free);
+    g_clear_pointer(&hdev->chr, chardev_release_frontend);
 }
 
 bool vhost_dev_is_connected(const VhostDev *hdev)

@@ -65,14 +65,16 @@ struct VhostDev {
 };
 
 /*
- * Connect over chr (its connection from creation, or a new one for a
- * client chardev), negotiate, check that guest RAM can be shared and the
+ * Claim the chardev called chardev (QEMU's messages when it is missing or
+ * in use), connect over it (its connection from creation, or a new one
+ * for a client chardev), negotiate, check that guest RAM can be shared and the
  * memslot rules, send the memory table, become a memslot consumer.
  * nvqs queues, driven by the model's virtqueues 0 .. nvqs - 1.  Fails
  * with errp (QEMU's messages) and nothing left behind.
  */
-bool vhost_dev_init(VhostDev *hdev, VirtIODevice *vdev, Chardev *chr,
+bool vhost_dev_init(VhostDev *hdev, VirtIODevice *vdev, const char *chardev,
                     unsigned int nvqs, const VhostDevOps *ops, Error **errp);
+/* Everything init set up, the chardev claim included; idempotent. */
 void vhost_dev_cleanup(VhostDev *hdev);
 bool vhost_dev_is_connected(const VhostDev *hdev);
 
@@ -93,11 +95,5 @@ void vhost_dev_set_status(VhostDev *hdev, uint8_t old_status,
                           uint8_t status);
 /* The driver kicked vq (the model's queue handler): wake the backend. */
 void vhost_dev_kick(VhostDev *hdev, VirtQueue *vq);
-
-/*
- * The chardev id names, claimed for a device of type (QEMU's messages
- * when missing or in use).  Give it back with chardev_release_frontend().
- */
-Chardev *vhost_chardev_claim(const char *type, const char *id, Error **errp);
 
 #endif /* HW_VIRTIO_VHOST_H */
