@@ -742,6 +742,17 @@ static void vl_parse_options(VlConfig *cfg, int argc, char **argv)
 
 /* ---- checks after parsing ---- */
 
+static bool vl_check_maxmem_covers(uint64_t maxram_size, uint64_t ram_size,
+                                   Error **errp)
+{
+    if (maxram_size < ram_size) {
+        error_setg(errp, "invalid value of maxmem: maximum memory size (0x%" PRIx64 ") must be at least the initial memory size (0x%" PRIx64 ")",
+                   maxram_size, ram_size);
+        return false;
+    }
+    return true;
+}
+
 /* QEMU's checks of -m that are reported without the option's location. */
 static bool vl_check_memory(VlConfig *cfg, uint64_t default_ram_size,
                             Error **errp)
@@ -757,9 +768,7 @@ static bool vl_check_memory(VlConfig *cfg, uint64_t default_ram_size,
         cfg->maxram_size = cfg->ram_size;
         return true;
     }
-    if (cfg->maxram_size < cfg->ram_size) {
-        error_setg(errp, "invalid value of maxmem: maximum memory size (0x%" PRIx64 ") must be at least the initial memory size (0x%" PRIx64 ")",
-                   cfg->maxram_size, cfg->ram_size);
+    if (!vl_check_maxmem_covers(cfg->maxram_size, cfg->ram_size, errp)) {
         return false;
     }
     if (cfg->maxram_size == cfg->ram_size && cfg->ram_slots) {
@@ -910,6 +919,7 @@ static MachineState *vl_create_machine(VlConfig *cfg)
 static void vl_resolve_machine_memdev(VlConfig *cfg, MachineState *ms)
 {
     HostMemoryBackend *backend;
+    Error *err = NULL;
     uint64_t size;
 
     if (!ms->ram_memdev_id) {
@@ -926,11 +936,8 @@ static void vl_resolve_machine_memdev(VlConfig *cfg, MachineState *ms)
     }
     if (ms->maxram_size == ms->ram_size) {
         ms->maxram_size = size;
-    } else if (ms->maxram_size < size) {
-        error_report("invalid value of maxmem: maximum memory size (0x%"
-                     PRIx64 ") must be at least the initial memory size (0x%"
-                     PRIx64 ")", ms->maxram_size, size);
-        exit(1);
+    } else if (!vl_check_maxmem_covers(ms->maxram_size, size, &err)) {
+        vl_fail(NULL, err);
     }
     ms->ram_size = size;
 }
