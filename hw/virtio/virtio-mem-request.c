@@ -148,6 +148,9 @@ void virtio_mem_handle_request(VirtIODevice *vdev, VirtQueue *vq)
         uint16_t resp;
 
         if (!virtio_mem_decode_request(vmem, elem, &req)) {
+            /* Not answered, but no longer in use: a reset must not be the
+             * only way the in-use count comes back to 0. */
+            virtqueue_detach_element(vq, elem);
             g_free(elem);
             return;
         }

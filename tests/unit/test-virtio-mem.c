@@ -2,8 +2,9 @@
  * virtio-mem's effects in-process, where the qtest protocol cannot reach:
  * a RamDiscardListener that refuses a populate (as VFIO may) turns the
  * PLUG into BUSY with everything rolled back; replay of plugged runs to a
- * late listener; preallocation on plug and its failure.  The listeners
- * here are test listeners (VFIO hardware is not on this machine).
+ * late listener; preallocation on plug and its failure; a malformed
+ * request leaves nothing in use.  The listeners here are test listeners
+ * (VFIO hardware is not on this machine).
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
@@ -211,6 +212,106 @@ static void test_vmem_prealloc_failure_is_busy(void)
     test_vmem_free(vmem, "m4");
 }
 
+/* ---- a driver for the request queue, in-process ---- */
+
+#define TQ_RAM_SIZE     0x10000
+#define TQ_DESC_GPA     0x1000
+#define TQ_AVAIL_GPA    0x2000
+#define TQ_USED_GPA     0x3000
+#define TQ_REQ_GPA      0x4000
+#define TQ_RESP_GPA     0x5000
+#define TQ_NUM          8
+
+typedef struct TestQueue {
+    MemoryRegion root;
+    MemoryRegion ram;
+    AddressSpace as;
+    void *host;
+} TestQueue;
+
+static void test_queue_notify(void *opaque, uint16_t vector)
+{
+}
+
+static const VirtioTransportOps test_queue_ops = {
+    .notify = test_queue_notify,
+};
+
+static void test_queue_st(TestQueue *q, hwaddr gpa, uint64_t v, unsigned n)
+{
+    g_assert_cmpint(address_space_st(&q->as, gpa, v, n), ==, MEMTX_OK);
+}
+
+static void test_queue_start(TestQueue *q, VirtIODevice *vdev)
+{
+    q->host = g_malloc0(TQ_RAM_SIZE);
+    memory_region_init(&q->root, NULL, "tq-root", UINT64_MAX);
+    memory_region_init_ram_ptr(&q->ram, NULL, "tq-ram", TQ_RAM_SIZE,
+                               q->host);
+    memory_region_add_subregion(&q->root, 0, &q->ram);
+    address_space_init(&q->as, &q->root, "test-virtio-mem-queue");
+    virtio_set_dma_as(vdev, &q->as);
+    virtio_bind_transport(vdev, &test_queue_ops, q);
+    g_assert_true(virtio_offer_features(vdev, 0, &error_abort));
+    virtio_set_status(vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+                      VIRTIO_CONFIG_S_DRIVER);
+    g_assert_true(virtio_set_guest_features(vdev,
+                                            virtio_get_host_features(vdev)));
+    virtio_set_status(vdev, virtio_get_status(vdev) |
+                      VIRTIO_CONFIG_S_FEATURES_OK);
+    virtio_queue_set_num(vdev, 0, TQ_NUM);
+    virtio_queue_set_rings(vdev, 0, TQ_DESC_GPA, TQ_AVAIL_GPA, TQ_USED_GPA);
+    virtio_queue_set_enabled(vdev, 0, true);
+    virtio_set_status(vdev, virtio_get_status(vdev) |
+                      VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+static void test_queue_stop(TestQueue *q, VirtIODevice *vdev)
+{
+    virtio_reset(vdev);
+    virtio_set_dma_as(vdev, NULL);
+    address_space_destroy(&q->as);
+    memory_region_del_subregion(&q->root, &q->ram);
+    memory_region_finalize(&q->ram);
+    memory_region_finalize(&q->root);
+    g_free(q->host);
+}
+
+/* A request of req_len bytes (24 is whole) and a 10-byte answer buffer. */
+static void test_queue_submit(TestQueue *q, VirtIODevice *vdev,
+                              uint32_t req_len)
+{
+    test_queue_st(q, TQ_DESC_GPA, TQ_REQ_GPA, 8);
+    test_queue_st(q, TQ_DESC_GPA + 8, req_len, 4);
+    test_queue_st(q, TQ_DESC_GPA + 12, VIRTQ_DESC_F_NEXT, 2);
+    test_queue_st(q, TQ_DESC_GPA + 14, 1, 2);
+    test_queue_st(q, TQ_DESC_GPA + 16, TQ_RESP_GPA, 8);
+    test_queue_st(q, TQ_DESC_GPA + 24, 10, 4);
+    test_queue_st(q, TQ_DESC_GPA + 28, VIRTQ_DESC_F_WRITE, 2);
+    test_queue_st(q, TQ_AVAIL_GPA + 4, 0, 2);
+    test_queue_st(q, TQ_AVAIL_GPA + 2, 1, 2);
+    virtio_queue_notify(vdev, 0);
+}
+
+/* A short request breaks the device and is not answered, but it is no
+ * longer in use (it stayed counted until reset). */
+static void test_vmem_malformed_request_not_in_use(void)
+{
+    VirtIOMEM *vmem = test_vmem_new(TYPE_MEMORY_BACKEND_RAM, "m7", false);
+    VirtIODevice *vdev = VIRTIO_DEVICE(vmem);
+    TestQueue q = { 0 };
+
+    test_queue_start(&q, vdev);
+    test_queue_submit(&q, vdev, 8);
+    g_assert_true(virtio_device_is_broken(vdev));
+    g_assert_cmphex(virtio_get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET,
+                    ==, VIRTIO_CONFIG_S_NEEDS_RESET);
+    g_assert_cmpuint(virtqueue_get_inuse(vmem->vq), ==, 0);
+    g_assert_cmpuint(GUINT16_FROM_LE(*(uint16_t *)((uint8_t *)q.host + TQ_USED_GPA + 2)), ==, 0);
+    test_queue_stop(&q, vdev);
+    test_vmem_free(vmem, "m7");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -222,5 +323,7 @@ int main(int argc, char **argv)
                     test_vmem_prealloc_on_plug);
     g_test_add_func("/virtio-mem/prealloc/failure-is-busy-nothing-plugged",
                     test_vmem_prealloc_failure_is_busy);
+    g_test_add_func("/virtio-mem/request/malformed-is-not-in-use",
+                    test_vmem_malformed_request_not_in_use);
     return g_test_run();
 }
