@@ -11,6 +11,8 @@
  * Effects of an ACKed decision; ranges already validated by
  * virtio-mem-blocks.  Each returns ACK, or BUSY with the state exactly as
  * before (prealloc failed, a RamDiscardListener refused, discard failed).
+ * Unplug is ACK also when the discard failed and a listener refused the
+ * range back: the blocks are unplugged to match the listeners.
  */
 uint16_t virtio_mem_plug_range(VirtIOMEM *vmem, uint64_t first, uint64_t nb);
 uint16_t virtio_mem_unplug_range(VirtIOMEM *vmem, uint64_t first,

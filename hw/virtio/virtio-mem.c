@@ -119,6 +119,29 @@ out_discard:
     return VIRTIO_MEM_RESP_BUSY;
 }
 
+/*
+ * The discard of an unplug failed: give the range back to the listeners.
+ * True when they all took it (state exactly as before: BUSY).  False when
+ * one refused: every listener now holds the range discarded, so the
+ * blocks must become unplugged to match them, and their memory stays
+ * allocated (reported once per device).
+ */
+static bool virtio_mem_unplug_undo(VirtIOMEM *vmem, const VirtioMemRange *r)
+{
+    trace_virtio_mem_busy("discard");
+    if (!ram_discard_manager_notify_populate(&vmem->rdm, virtio_mem_mr(vmem),
+                                             r->offset, r->size)) {
+        return true;
+    }
+    if (!vmem->discard_warned) {
+        warn_report("virtio-mem: discarding unplugged memory failed and a "
+                    "listener refused it back; the blocks are unplugged but "
+                    "their memory stays allocated");
+        vmem->discard_warned = true;
+    }
+    return false;
+}
+
 uint16_t virtio_mem_unplug_range(VirtIOMEM *vmem, uint64_t first,
                                  uint64_t nb)
 {
@@ -127,10 +150,8 @@ uint16_t virtio_mem_unplug_range(VirtIOMEM *vmem, uint64_t first,
     /* Listeners (DMA mappings) go first: nobody may use what we discard. */
     ram_discard_manager_notify_discard(&vmem->rdm, virtio_mem_mr(vmem),
                                        r.offset, r.size);
-    if (ram_block_discard_range(virtio_mem_rb(vmem), r.offset, r.size)) {
-        trace_virtio_mem_busy("discard");
-        ram_discard_manager_notify_populate(&vmem->rdm, virtio_mem_mr(vmem),
-                                            r.offset, r.size);
+    if (ram_block_discard_range(virtio_mem_rb(vmem), r.offset, r.size) &&
+        virtio_mem_unplug_undo(vmem, &r)) {
         return VIRTIO_MEM_RESP_BUSY;
     }
     virtio_mem_blocks_set_range(&vmem->blocks, first, nb, false);

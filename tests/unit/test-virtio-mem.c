@@ -2,7 +2,8 @@
  * virtio-mem's effects in-process, where the qtest protocol cannot reach:
  * a RamDiscardListener that refuses a populate (as VFIO may) turns the
  * PLUG into BUSY with everything rolled back; replay of plugged runs to a
- * late listener; preallocation on plug and its failure; a malformed
+ * late listener; preallocation on plug and its failure; an unplug whose
+ * discard fails (the listeners' answer decides the outcome); a malformed
  * request leaves nothing in use.  The listeners here are test listeners
  * (VFIO hardware is not on this machine).
  */
@@ -13,6 +14,7 @@
 #include "hw/virtio/virtio-mem-wire.h"
 #include "sysemu/hostmem.h"
 #include <sys/mman.h>
+#include <fcntl.h>
 
 #define TEST_BS (2 * MiB)
 
@@ -212,6 +214,89 @@ static void test_vmem_prealloc_failure_is_busy(void)
     test_vmem_free(vmem, "m4");
 }
 
+/*
+ * Make discards of the memfd behind mr fail (EBADF) by putting a read-only
+ * descriptor of the same file in place of its fd; the mapping stays.
+ * Returns a copy of the original to give back with test_fd_restore().
+ */
+static int test_fd_make_readonly(MemoryRegion *mr)
+{
+    int fd = memory_region_get_fd(mr);
+    g_autofree char *path = g_strdup_printf("/proc/self/fd/%d", fd);
+    int saved = dup(fd);
+    int ro = open(path, O_RDONLY);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(saved, >=, 0);
+    g_assert_cmpint(ro, >=, 0);
+    g_assert_cmpint(dup2(ro, fd), ==, fd);
+    close(ro);
+    return saved;
+}
+
+static void test_fd_restore(MemoryRegion *mr, int saved)
+{
+    g_assert_cmpint(dup2(saved, memory_region_get_fd(mr)), >=, 0);
+    close(saved);
+}
+
+/* Discard fails, every listener takes the range back: BUSY, unchanged. */
+static void test_vmem_unplug_discard_failure_is_busy(void)
+{
+    VirtIOMEM *vmem = test_vmem_new(TYPE_MEMORY_BACKEND_MEMFD, "m5", false);
+    MemoryRegion *mr = virtio_mem_get_memory_region(vmem, &error_abort);
+    TestListener tl = { 0 };
+    int saved;
+
+    test_listener_attach(&tl, vmem);
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 4, 8), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    saved = test_fd_make_readonly(mr);
+    g_assert_cmpuint(virtio_mem_unplug_range(vmem, 4, 8), ==,
+                     VIRTIO_MEM_RESP_BUSY);
+    test_fd_restore(mr, saved);
+    g_assert_cmpuint(tl.nb_discard, ==, 1);
+    g_assert_cmpuint(tl.nb_populate, ==, 2);
+    g_assert_true(bitmap_is_range_set(tl.populated, 4, 8));
+    g_assert_cmpuint(bitmap_count_one(tl.populated, 512), ==, 8);
+    g_assert_true(virtio_mem_blocks_is_range_plugged(&vmem->blocks, 4, 8));
+    g_assert_cmpuint(vmem->blocks.plugged_size, ==, 8 * TEST_BS);
+    test_listener_detach(&tl, vmem);
+    test_vmem_free(vmem, "m5");
+}
+
+/*
+ * Discard fails and a listener refuses the range back: the listeners all
+ * hold it discarded now, so the blocks are unplugged to match (ACK), not
+ * left plugged behind a listener that dropped them.
+ */
+static void test_vmem_unplug_discard_failure_refused_back(void)
+{
+    VirtIOMEM *vmem = test_vmem_new(TYPE_MEMORY_BACKEND_MEMFD, "m6", false);
+    MemoryRegion *mr = virtio_mem_get_memory_region(vmem, &error_abort);
+    TestListener ok = { 0 }, refusing = { 0 };
+    int saved;
+
+    test_listener_attach(&ok, vmem);
+    test_listener_attach(&refusing, vmem);
+    g_assert_cmpuint(virtio_mem_plug_range(vmem, 4, 8), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    refusing.refuse = true;
+    saved = test_fd_make_readonly(mr);
+    g_assert_cmpuint(virtio_mem_unplug_range(vmem, 4, 8), ==,
+                     VIRTIO_MEM_RESP_ACK);
+    test_fd_restore(mr, saved);
+    g_assert_true(bitmap_is_range_clear(ok.populated, 0, 512));
+    g_assert_true(bitmap_is_range_clear(refusing.populated, 0, 512));
+    g_assert_true(virtio_mem_blocks_is_range_unplugged(&vmem->blocks, 0,
+                                                       vmem->blocks.nb_blocks));
+    g_assert_cmpuint(vmem->blocks.plugged_size, ==, 0);
+    g_assert_true(vmem->discard_warned);
+    test_listener_detach(&ok, vmem);
+    test_listener_detach(&refusing, vmem);
+    test_vmem_free(vmem, "m6");
+}
+
 /* ---- a driver for the request queue, in-process ---- */
 
 #define TQ_RAM_SIZE     0x10000
@@ -323,6 +408,10 @@ int main(int argc, char **argv)
                     test_vmem_prealloc_on_plug);
     g_test_add_func("/virtio-mem/prealloc/failure-is-busy-nothing-plugged",
                     test_vmem_prealloc_failure_is_busy);
+    g_test_add_func("/virtio-mem/unplug/discard-failure-is-busy-unchanged",
+                    test_vmem_unplug_discard_failure_is_busy);
+    g_test_add_func("/virtio-mem/unplug/discard-failure-listener-refuses-"
+                    "back-is-unplugged", test_vmem_unplug_discard_failure_refused_back);
     g_test_add_func("/virtio-mem/request/malformed-is-not-in-use",
                     test_vmem_malformed_request_not_in_use);
     return g_test_run();

@@ -65,6 +65,7 @@ struct VirtIOMEM {
     VirtQueue *vq;
     RamDiscardManager rdm;
     bool prealloc_warned;           /* a failed prealloc was reported */
+    bool discard_warned;            /* a failed unplug discard was */
     /* dynamic-memslots: container of nb_memslots aliases of memslot_size
      * bytes (the last may be smaller); alias i mapped iff it holds a
      * plugged block.  NULL / 0 without dynamic-memslots. */
