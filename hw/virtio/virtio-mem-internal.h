@@ -32,6 +32,15 @@ void virtio_mem_memslots_sync_range(VirtIOMEM *vmem, uint64_t first,
                                     uint64_t nb);
 unsigned int virtio_mem_memslots_mapped(const VirtIOMEM *vmem);
 
+/*
+ * Migration sections (virtio-mem-migration.c): "virtio-mem-early" (before
+ * RAM) and "virtio-mem" (device phase), owned by the device object.
+ * Register at realize (fails only for a duplicate), unregister at
+ * unrealize.
+ */
+bool virtio_mem_migration_register(VirtIOMEM *vmem, Error **errp);
+void virtio_mem_migration_unregister(VirtIOMEM *vmem);
+
 /* The virtqueue handler (virtio-mem-request.c). */
 void virtio_mem_handle_request(VirtIODevice *vdev, VirtQueue *vq);
 

@@ -40,6 +40,7 @@ void virtio_mem_memslots_init(VirtIOMEM *vmem)
     uint64_t region_size = memory_region_size(backing);
     unsigned int limit = MAX(vmem->memslot_limit, 1);
 
+    virtio_mem_memslots_container(vmem);   /* made at pre-plug, or now */
     vmem->memslot_size = virtio_mem_blocks_memslot_size(
         region_size, vmem->blocks.block_size, limit);
     vmem->nb_memslots = virtio_mem_blocks_nb_memslots(region_size,

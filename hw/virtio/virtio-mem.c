@@ -15,6 +15,7 @@
 #include "sysemu/hostmem.h"
 #include "sysemu/runstate.h"
 #include "sysemu/numa.h"
+#include "migration/register.h"
 
 #define VIRTIO_MEM_THP_SIZE_PATH \
     "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
@@ -512,9 +513,16 @@ static void virtio_mem_system_reset(void *opaque)
 {
     VirtIOMEM *vmem = opaque;
 
-    /* A system reset unplugs everything; a device reset does not. */
-    virtio_mem_unplug_all(vmem);
+    /*
+     * A system reset unplugs everything; a device reset does not.  Not
+     * while migrating: the plug state sent before RAM must still hold.
+     */
+    if (!migration_is_active()) {
+        virtio_mem_unplug_all(vmem);
+    }
 }
+
+static void virtio_mem_device_unrealize(DeviceState *dev);
 
 static bool virtio_mem_device_realize(DeviceState *dev, Error **errp)
 {
@@ -544,6 +552,10 @@ static bool virtio_mem_device_realize(DeviceState *dev, Error **errp)
     memory_region_set_ram_discard_manager(virtio_mem_mr(vmem), &vmem->rdm);
     host_memory_backend_set_mapped(vmem->memdev, true);
     qemu_register_reset(virtio_mem_system_reset, vmem);
+    if (!virtio_mem_migration_register(vmem, errp)) {
+        virtio_mem_device_unrealize(dev);
+        return false;
+    }
     return true;
 
 out_discard_require:
@@ -555,6 +567,7 @@ static void virtio_mem_device_unrealize(DeviceState *dev)
 {
     VirtIOMEM *vmem = VIRTIO_MEM(dev);
 
+    virtio_mem_migration_unregister(vmem);
     qemu_unregister_reset(virtio_mem_system_reset, vmem);
     host_memory_backend_set_mapped(vmem->memdev, false);
     memory_region_set_ram_discard_manager(virtio_mem_mr(vmem), NULL);

@@ -11,66 +11,13 @@
 #include "qemu/units.h"
 #include "qemu/bitmap.h"
 #include "hw/virtio/virtio-mem-internal.h"
+#include "virtio-mem-listener.h"
 #include "hw/virtio/virtio-mem-wire.h"
 #include "sysemu/hostmem.h"
 #include <sys/mman.h>
 #include <fcntl.h>
 
 #define TEST_BS (2 * MiB)
-
-typedef struct TestListener {
-    RamDiscardListener rdl;
-    unsigned long populated[BITS_TO_LONGS(512)];  /* per 2 MiB block */
-    bool refuse;
-    unsigned int nb_populate;
-    unsigned int nb_discard;
-} TestListener;
-
-static int test_listener_populate(RamDiscardListener *rdl,
-                                  MemoryRegionSection *s)
-{
-    TestListener *tl = container_of(rdl, TestListener, rdl);
-
-    tl->nb_populate++;
-    if (tl->refuse) {
-        return -ENOMEM;
-    }
-    bitmap_set(tl->populated, s->offset_within_region / TEST_BS,
-               s->size / TEST_BS);
-    return 0;
-}
-
-static void test_listener_discard(RamDiscardListener *rdl,
-                                  MemoryRegionSection *s)
-{
-    TestListener *tl = container_of(rdl, TestListener, rdl);
-
-    tl->nb_discard++;
-    bitmap_clear(tl->populated, s->offset_within_region / TEST_BS,
-                 s->size / TEST_BS);
-}
-
-static void test_listener_attach(TestListener *tl, VirtIOMEM *vmem)
-{
-    MemoryRegion *mr = virtio_mem_get_memory_region(vmem, &error_abort);
-    MemoryRegionSection s = {
-        .mr = mr, .size = memory_region_size(mr),
-    };
-
-    memset(tl->populated, 0, sizeof(tl->populated));
-    ram_discard_listener_init(&tl->rdl, test_listener_populate,
-                              test_listener_discard);
-    ram_discard_manager_register_listener(
-        memory_region_get_ram_discard_manager(mr), &tl->rdl, &s);
-}
-
-static void test_listener_detach(TestListener *tl, VirtIOMEM *vmem)
-{
-    MemoryRegion *mr = virtio_mem_get_memory_region(vmem, &error_abort);
-
-    ram_discard_manager_unregister_listener(
-        memory_region_get_ram_discard_manager(mr), &tl->rdl);
-}
 
 /* A realized virtio-mem (no transport) over a 1 GiB backend of type. */
 static VirtIOMEM *test_vmem_new(const char *backend_type, const char *id,
