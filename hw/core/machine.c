@@ -84,6 +84,7 @@ static void machine_instance_finalize(Object *obj)
     g_free(ms->cpu_type);
     g_free(ms->accel);
     g_free(ms->ram_memdev_id);
+    g_free(ms->uuid);
     if (ms->device_memory) {
         memory_region_finalize(&ms->device_memory->mr);
         g_free(ms->device_memory);

@@ -316,6 +316,8 @@ static void pc_q35_machine_class_init(ObjectClass *klass, void *data)
     mc->alias = "q35";
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
     mc->is_default = true;
+    mc->max_cpus = 288;
+    mc->default_ram_id = "pc.ram";
     mc->default_ram_size = 128 * MiB;
     mc->max_ram_slots = PC_MAX_RAM_SLOTS;
     mc->init = pc_q35_init;
