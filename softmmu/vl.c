@@ -16,6 +16,7 @@
 #include "sysemu/qtest.h"
 #include "sysemu/hostmem.h"
 #include "hw/mem/memory-device.h"
+#include "migration/migration.h"
 #include "sysemu/os.h"
 #include "sysemu/numa.h"
 #include "chardev/char.h"
@@ -1044,6 +1045,7 @@ static void vl_start_monitors(VlConfig *cfg)
     hostmem_qmp_register();
     memory_devices_register_commands();
     qdev_monitor_register();
+    migration_register_commands();
     for (i = 0; i < cfg->qmps->len; i++) {
         VlQmp *q = g_ptr_array_index(cfg->qmps, i);
 
