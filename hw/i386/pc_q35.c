@@ -150,7 +150,8 @@ static bool pc_q35_init_ram(PcQ35MachineState *pcms, Error **errp)
         }
     } else {
         if (!memory_region_init_ram_flags_nomigrate(&pcms->ram, OBJECT(pcms),
-                                                    "pc.ram", ms->ram_size, 0,
+                                                    "pc.ram", ms->ram_size,
+                                                    ms->dump_guest_core ? 0 : RAM_NODUMP,
                                                     errp)) {
             error_prepend(errp, "cannot set up guest memory 'pc.ram': ");
             return false;

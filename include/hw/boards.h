@@ -17,6 +17,12 @@
 
 /* Property names shared by setters, messages, docs and tests. */
 #define MACHINE_DEVICE_MEMORY_REGION_SIZE_PROP "device-memory-region-size"
+#define MACHINE_USB_PROP "usb"
+#define MACHINE_DUMP_GUEST_CORE_PROP "dump-guest-core"
+#define MACHINE_ACPI_PROP "acpi"
+
+/* -machine acpi= (QEMU's OnOffAuto, in its order) */
+enum { MACHINE_ACPI_AUTO, MACHINE_ACPI_ON, MACHINE_ACPI_OFF };
 
 typedef struct MachineState MachineState;
 
@@ -53,6 +59,11 @@ struct MachineState {
     char *accel;            /* accelerator name once chosen */
     char *ram_memdev_id;    /* -machine memory-backend=ID, or NULL */
     char *uuid;             /* -uuid, lower-case canonical; NULL: none */
+    bool usb;               /* -machine usb=: recorded; hotmem has no USB */
+    bool dump_guest_core;   /* -machine dump-guest-core= (default on):
+                             * RAM is MADV_DONTDUMP'ed when off */
+    int acpi;               /* -machine acpi=: MACHINE_ACPI_*; hotmem
+                             * builds no ACPI tables */
     MemoryRegion *ram;      /* the initial RAM ("pc.ram" or the backend's
                              * region), after init */
     DeviceMemoryState *device_memory;   /* NULL: board has none */
