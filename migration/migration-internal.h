@@ -9,6 +9,25 @@
 
 #include "qemu/osdep.h"
 #include "migration/register.h"
+#include <jansson.h>
+
+/* Little-endian integers of size bytes (1..8), as every frame has them. */
+static inline void mig_le_put(uint8_t *p, uint64_t v, unsigned int size)
+{
+    for (unsigned int i = 0; i < size; i++) {
+        p[i] = v >> (8 * i);
+    }
+}
+
+static inline uint64_t mig_le_get(const uint8_t *p, unsigned int size)
+{
+    uint64_t v = 0;
+
+    for (unsigned int i = 0; i < size; i++) {
+        v |= (uint64_t)p[i] << (8 * i);
+    }
+    return v;
+}
 
 /* ---- fields.c ---- */
 
@@ -45,6 +64,187 @@ MigFields *migration_section_save(MigSection *s);
 bool migration_section_load(MigSection *s, MigFields *f, uint32_t version,
                             Error **errp);
 
+/* ---- crc32c.c ---- */
+
+/* CRC32C of buf continuing crc (start with 0).  Any thread. */
+uint32_t mig_crc32c_update(uint32_t crc, const void *buf, size_t len);
+/* The same without the CPU instruction (tests compare the two). */
+uint32_t mig_crc32c_portable(uint32_t crc, const void *buf, size_t len);
+
+/* ---- stream.c ---- */
+
+/*
+ * The stream: MIG_STREAM_MAGIC, version (u32 LE), then frames, each
+ * type (u8), seq (u32, 0 for the first), payload length (u32), payload,
+ * CRC32C of all of that (u32).  Order: HEADER, EARLY*, then RAM_DATA /
+ * RAM_ZERO / PASS (at least one PASS), DEVICE*, END.  All integers LE.
+ */
+#define MIG_STREAM_MAGIC "HOTMEMIG"
+#define MIG_STREAM_MAGIC_SIZE 8
+#define MIG_STREAM_VERSION 1
+#define MIG_STREAM_PREFIX_SIZE (MIG_STREAM_MAGIC_SIZE + 4)
+#define MIG_FRAME_HEAD_SIZE 9
+#define MIG_FRAME_TAIL_SIZE 4
+/* RAM frames carry up to 1 MiB of pages plus their small head. */
+#define MIG_FRAME_MAX_PAYLOAD ((1u << 20) + 64)
+
+typedef enum MigFrameType {
+    MIG_FRAME_HEADER = 1,   /* MigFields: machine type, RAMBlocks, sections */
+    MIG_FRAME_EARLY,        /* MigFields: idstr, owner, section's fields */
+    MIG_FRAME_RAM_DATA,     /* block idx u16, offset u64, whole pages */
+    MIG_FRAME_RAM_ZERO,     /* block idx u16, offset u64, length u64 */
+    MIG_FRAME_PASS,         /* pass number u32: the end of a RAM pass */
+    MIG_FRAME_DEVICE,       /* as EARLY, after the last pass */
+    MIG_FRAME_END,          /* MigFields: frames, crc-of-crcs, runstate */
+    MIG_FRAME__MAX,
+} MigFrameType;
+
+const char *mig_frame_type_name(unsigned int type);
+
+typedef struct MigStreamWriter {
+    GByteArray *buf;        /* produced, from offset taken on unsent */
+    size_t taken;           /* bytes at the start of buf already sent */
+    uint32_t seq;           /* frames written */
+    uint32_t crc_of_crcs;   /* CRC32C over every frame's CRC, in order */
+    uint64_t total;         /* bytes produced, prefix included */
+} MigStreamWriter;
+
+/* Starts with the prefix. */
+void mig_stream_writer_init(MigStreamWriter *w);
+void mig_stream_writer_destroy(MigStreamWriter *w);
+/* One frame whose payload is a then b (either may be empty). */
+void mig_stream_put_frame(MigStreamWriter *w, MigFrameType type,
+                          const void *a, size_t a_len,
+                          const void *b, size_t b_len);
+void mig_stream_put_fields(MigStreamWriter *w, MigFrameType type,
+                           MigFields *f);
+/* The END frame, naming the run state the source had. */
+void mig_stream_put_end(MigStreamWriter *w, const char *runstate);
+size_t mig_stream_pending(const MigStreamWriter *w);
+const uint8_t *mig_stream_pending_data(const MigStreamWriter *w);
+void mig_stream_consume(MigStreamWriter *w, size_t len);
+
+typedef enum MigReaderState {
+    MIG_READER_PREFIX,      /* magic and version not yet read */
+    MIG_READER_HEADER,      /* the next frame must be HEADER */
+    MIG_READER_EARLY,       /* early sections, or RAM begins */
+    MIG_READER_RAM,         /* RAM frames, or device sections begin */
+    MIG_READER_DEVICE,      /* device sections, or END */
+    MIG_READER_DONE,        /* END read and checked */
+} MigReaderState;
+
+typedef struct MigFrame {
+    MigFrameType type;
+    uint32_t seq;
+    const uint8_t *payload; /* valid until the next mig_stream_next */
+    size_t len;
+} MigFrame;
+
+typedef struct MigStreamReader {
+    GByteArray *buf;        /* received, from pos on not yet parsed */
+    size_t pos;
+    MigReaderState state;
+    uint32_t seq;           /* frames accepted */
+    uint32_t crc_of_crcs;
+    MigFrameType last;      /* type of the last accepted frame */
+    char *runstate;         /* from END */
+} MigStreamReader;
+
+void mig_stream_reader_init(MigStreamReader *r);
+void mig_stream_reader_destroy(MigStreamReader *r);
+/* Room for len more bytes; then commit how many were written there. */
+uint8_t *mig_stream_feed_space(MigStreamReader *r, size_t len);
+void mig_stream_feed_commit(MigStreamReader *r, size_t len);
+void mig_stream_feed(MigStreamReader *r, const void *data, size_t len);
+/*
+ * The next whole frame, checked (CRC, sequence, order, END contents):
+ * 1 and *frame set; 0 when more bytes are needed; -1 with errp set.
+ */
+int mig_stream_next(MigStreamReader *r, MigFrame *frame, Error **errp);
+/* At the end of input: fail unless END was read and nothing follows. */
+bool mig_stream_finish(MigStreamReader *r, Error **errp);
+
+/* ---- ram.c ---- */
+
+typedef struct MigRamStats {
+    uint64_t total;             /* bytes of all RAMBlocks */
+    uint64_t normal;            /* pages sent with their contents */
+    uint64_t duplicate;         /* pages read and found zero */
+    uint64_t dirty_sync_count;  /* passes begun */
+} MigRamStats;
+
+typedef struct MigRamSave MigRamSave;
+typedef struct MigRamLoad MigRamLoad;
+
+/* Source: list the RAMBlocks and start the dirty log. */
+MigRamSave *mig_ram_save_new(void);
+/* Stops the dirty log. */
+void mig_ram_save_free(MigRamSave *rs);
+void mig_ram_put_header(MigRamSave *rs, MigFields *f);
+/*
+ * Begin the next pass: the first visits all populated memory, the next
+ * ones what was written since (syncs the dirty log).  Returns the number
+ * of dirty pages found (0 for the first).
+ */
+uint64_t mig_ram_start_pass(MigRamSave *rs);
+/*
+ * Write frames of the current pass until about budget bytes were
+ * written; true when the pass is finished (its PASS frame written).
+ */
+bool mig_ram_save_iterate(MigRamSave *rs, MigStreamWriter *w,
+                          size_t budget);
+/* Bytes written since the last pass began (what the next would send). */
+uint64_t mig_ram_dirty_pending(const MigRamSave *rs);
+/* Bytes the current pass has still to visit. */
+uint64_t mig_ram_save_remaining(const MigRamSave *rs);
+const MigRamStats *mig_ram_save_stats(const MigRamSave *rs);
+
+/*
+ * Destination: check the source's RAMBlock list (names and sizes, none
+ * missing on either side) and prepare to load.  NULL with errp set.
+ */
+MigRamLoad *mig_ram_load_header(MigFields *f, Error **errp);
+/* Apply one RAM_DATA / RAM_ZERO frame after checking its range. */
+bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr, Error **errp);
+void mig_ram_load_free(MigRamLoad *rl);
+
+/* ---- transport.c ---- */
+
+typedef enum MigUriKind {
+    MIG_URI_UNIX,
+    MIG_URI_TCP,
+    MIG_URI_EXEC,
+    MIG_URI_FILE,
+} MigUriKind;
+
+typedef struct MigUri {
+    MigUriKind kind;
+    char *path;                 /* unix socket, exec command, file */
+    char *host;                 /* tcp */
+    char *port;                 /* tcp */
+    uint64_t offset;            /* file: bytes */
+} MigUri;
+
+/* A stream's fd (non-blocking) and, for exec:, the command's pid. */
+typedef struct MigChannel {
+    int fd;
+    GPid pid;
+} MigChannel;
+
+/* QEMU's message for an unknown scheme: "Parameter 'uri' expects ...". */
+bool mig_uri_parse(const char *uri, MigUri *u, Error **errp);
+void mig_uri_clear(MigUri *u);
+/* Source: connect / spawn / create the file. */
+bool mig_channel_connect(const MigUri *u, MigChannel *c, Error **errp);
+/*
+ * Destination: unix and tcp give a listening socket in *listen_fd (accept
+ * the stream on it); exec and file give the stream in c at once.
+ */
+bool mig_channel_listen(const MigUri *u, int *listen_fd, MigChannel *c,
+                        Error **errp);
+int mig_listen_port(int listen_fd);     /* tcp: the bound port */
+void mig_channel_close(MigChannel *c);
+
 /* ---- migration.c ---- */
 
 typedef enum MigrationStatus {
@@ -66,6 +266,35 @@ MigrationStatus migration_get_status(void);
 void migration_set_status(MigrationStatus status);
 /* Incoming streams count as active too (migration_is_active). */
 void migration_set_incoming_active(bool active);
+
+/* The HEADER frame: machine type, RAMBlocks, the section list. */
+void migration_put_header(MigStreamWriter *w, MigRamSave *ram);
+/* One EARLY / DEVICE frame per section of that phase. */
+void migration_put_sections(MigStreamWriter *w, MigPhase phase);
+
+/* ---- migration-qmp.c ---- */
+
+void migration_qmp_register_commands(void);
+
+/* ---- outgoing.c ---- */
+
+/* migrate: start sending to uri (status setup); errp for a bad uri. */
+bool migration_outgoing_start(const char *uri, Error **errp);
+/* migrate_cancel: stop, resume the VM as it was (cancelling, cancelled). */
+void migration_outgoing_cancel(void);
+/* migrate-continue from pre-switchover. */
+bool migration_outgoing_continue(Error **errp);
+/* query-migrate members of the source side (status and times, ram). */
+void migration_outgoing_info(json_t *info);
+
+/* ---- incoming.c ---- */
+
+/* -incoming URI / defer: inmigrate, listen or wait for migrate-incoming. */
+bool migration_incoming_start(const char *uri, Error **errp);
+bool migration_incoming_is_deferred(void);
+bool migration_incoming_is_set(void);
+/* query-migrate members of the destination (socket-address). */
+void migration_incoming_info(json_t *info);
 
 /* ---- options.c ---- */
 
