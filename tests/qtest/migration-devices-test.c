@@ -1,0 +1,275 @@
+/*
+ * Device state through a real migration: two hotmem processes, the stream
+ * over a unix socket in a temporary directory.  The test's virtio-mem
+ * driver (libqos) plays the guest on the source and carries on on the
+ * destination with the same rings, as a migrated guest does: config,
+ * query-memory-devices, STATE of ranges, patterns and new requests must
+ * match; dynamic-memslots maps the same aliases; mismatched devices and
+ * backends are refused by the destination (exit 1, a message) while the
+ * source reports failed and keeps answering; BUSY while a migration is
+ * held active; device_add refused then.  The core's own tests are
+ * migration-test.c.
+ */
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "libqtest.h"
+#include "libqos/virtio-mem.h"
+
+#define TEST_BS (2 * MiB)
+
+#define TEST_VM_FMT "-m 1G,maxmem=%s " \
+    "-object memory-backend-ram,id=mem0,size=%s,reserve=off " \
+    "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G%s"
+
+typedef struct TestPair {
+    char *dir;                  /* mkdtemp: socket, stderr of dst */
+    char *uri;
+    char *dst_log;
+    QTestState *src;
+    QTestState *dst;
+} TestPair;
+
+static void test_pair_init(TestPair *p)
+{
+    p->dir = g_dir_make_tmp("migdev-XXXXXX", NULL);
+    g_assert_nonnull(p->dir);
+    p->uri = g_strdup_printf("unix:%s/mig.sock", p->dir);
+    p->dst_log = g_strdup_printf("%s/dst.log", p->dir);
+}
+
+static void test_pair_free(TestPair *p)
+{
+    g_autofree char *sock = g_strdup_printf("%s/mig.sock", p->dir);
+
+    unlink(sock);
+    unlink(p->dst_log);
+    rmdir(p->dir);
+    g_free(p->dir);
+    g_free(p->uri);
+    g_free(p->dst_log);
+}
+
+/* The source VM, with MIGRATION events on. */
+static QTestState *test_start_src(const char *args)
+{
+    QTestState *s = qtest_init(args);
+    json_t *r = qtest_qmp_assert_success_ref(
+        s, "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
+
+    json_decref(r);
+    return s;
+}
+
+/* The destination: args and -incoming, its stderr into p->dst_log. */
+static QTestState *test_start_dst(TestPair *p, const char *args)
+{
+    g_autofree char *full = g_strdup_printf("%s -incoming %s 2>%s", args,
+                                            p->uri, p->dst_log);
+
+    return qtest_init(full);
+}
+
+/* Wait for the source's MIGRATION event with a final status. */
+static char *test_wait_final_status(QTestState *s)
+{
+    for (;;) {
+        json_t *ev = qtest_qmp_eventwait_ref(s, "MIGRATION");
+        const char *st = json_string_value(
+            json_object_get(json_object_get(ev, "data"), "status"));
+        char *copy = g_strdup(st);
+
+        json_decref(ev);
+        if (!strcmp(copy, "completed") || !strcmp(copy, "failed") ||
+            !strcmp(copy, "cancelled")) {
+            return copy;
+        }
+        g_free(copy);
+    }
+}
+
+static void test_migrate_start(TestPair *p)
+{
+    json_t *r = qtest_qmp_assert_success_ref(
+        p->src, "{'execute': 'migrate', 'arguments': {'uri': '%s'}}",
+        p->uri);
+
+    json_decref(r);
+}
+
+static void test_migrate(TestPair *p, const char *want)
+{
+    g_autofree char *st = NULL;
+
+    test_migrate_start(p);
+    st = test_wait_final_status(p->src);
+    g_assert_cmpstr(st, ==, want);
+}
+
+/* The guest carries on on the destination: same rings, same BARs. */
+static void test_driver_move(QVirtioMem *m, QTestState *dst)
+{
+    m->vdev->qts = dst;
+    m->vdev->bus.qts = dst;
+}
+
+static uint16_t test_req(QVirtioMem *m, const QVirtioMemConfig *cfg,
+                         uint16_t type, uint64_t block, uint16_t nb,
+                         uint16_t *state)
+{
+    return qvirtio_mem_request(m, type, cfg->addr + block * cfg->block_size,
+                               nb, state);
+}
+
+static void test_assert_config_equal(const QVirtioMemConfig *a,
+                                     const QVirtioMemConfig *b)
+{
+    g_assert_cmphex(a->block_size, ==, b->block_size);
+    g_assert_cmpuint(a->node_id, ==, b->node_id);
+    g_assert_cmphex(a->addr, ==, b->addr);
+    g_assert_cmphex(a->region_size, ==, b->region_size);
+    g_assert_cmphex(a->usable_region_size, ==, b->usable_region_size);
+    g_assert_cmphex(a->plugged_size, ==, b->plugged_size);
+    g_assert_cmphex(a->requested_size, ==, b->requested_size);
+}
+
+/* query-memory-devices' answer as sorted JSON text (g_free). */
+static char *test_memory_devices(QTestState *s)
+{
+    json_t *r = qtest_qmp_assert_success_ref(
+        s, "{'execute': 'query-memory-devices'}");
+    char *text = json_dumps(json_object_get(r, "return"), JSON_SORT_KEYS);
+
+    json_decref(r);
+    return text;
+}
+
+static uint64_t test_qom_u64(QTestState *s, const char *prop)
+{
+    json_t *v = qtest_qom_get(s, "vmem0", prop);
+    uint64_t n = json_integer_value(v);
+
+    json_decref(v);
+    return n;
+}
+
+static void test_assert_state(QVirtioMem *m, const QVirtioMemConfig *cfg,
+                              uint64_t block, uint16_t nb, uint16_t want)
+{
+    uint16_t state = 0xffff;
+
+    g_assert_cmpuint(test_req(m, cfg, QVIRTIO_MEM_REQ_STATE, block, nb,
+                              &state), ==, QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(state, ==, want);
+}
+
+/* ---- the happy path ---- */
+
+static void test_state_and_patterns(void)
+{
+    g_autofree char *args = g_strdup_printf(TEST_VM_FMT, "5G", "4G", "");
+    TestPair p;
+    QVirtioMem *m;
+    QVirtioMemConfig before, after;
+    g_autofree char *mds = NULL;
+    g_autofree char *mdd = NULL;
+
+    test_pair_init(&p);
+    p.src = test_start_src(args);
+    p.dst = test_start_dst(&p, args);
+    m = qvirtio_mem_init(p.src);
+    qvirtio_mem_read_config(m, &before);
+    g_assert_cmpuint(test_req(m, &before, QVIRTIO_MEM_REQ_PLUG, 0, 4, NULL),
+                     ==, QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_req(m, &before, QVIRTIO_MEM_REQ_PLUG, 10, 10,
+                              NULL), ==, QVIRTIO_MEM_RESP_ACK);
+    qtest_writeq(p.src, before.addr + 8, 0x1122334455667788ULL);
+    qtest_writeq(p.src, before.addr + 19 * TEST_BS + 64, 0xfeedfacecafeULL);
+    qtest_writeq(p.src, 0x200000, 0xb007b007b007ULL);
+    qvirtio_mem_read_config(m, &before);
+    mds = test_memory_devices(p.src);
+
+    test_migrate(&p, "completed");
+    test_driver_move(m, p.dst);
+    qvirtio_mem_read_config(m, &after);
+    test_assert_config_equal(&after, &before);
+    g_assert_cmpuint(after.plugged_size, ==, 14 * TEST_BS);
+    mdd = test_memory_devices(p.dst);
+    g_assert_cmpstr(mdd, ==, mds);
+    test_assert_state(m, &after, 0, 4, QVIRTIO_MEM_STATE_PLUGGED);
+    test_assert_state(m, &after, 4, 6, QVIRTIO_MEM_STATE_UNPLUGGED);
+    test_assert_state(m, &after, 0, 20, QVIRTIO_MEM_STATE_MIXED);
+    g_assert_cmphex(qtest_readq(p.dst, after.addr + 8), ==,
+                    0x1122334455667788ULL);
+    g_assert_cmphex(qtest_readq(p.dst, after.addr + 19 * TEST_BS + 64), ==,
+                    0xfeedfacecafeULL);
+    g_assert_cmphex(qtest_readq(p.dst, 0x200000), ==, 0xb007b007b007ULL);
+    /* The device keeps working there. */
+    g_assert_cmpuint(test_req(m, &after, QVIRTIO_MEM_REQ_PLUG, 30, 2, NULL),
+                     ==, QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_req(m, &after, QVIRTIO_MEM_REQ_UNPLUG, 0, 4, NULL),
+                     ==, QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_qom_u64(p.dst, "size"), ==, 12 * TEST_BS);
+    qvirtio_mem_free(m);
+    qtest_quit(p.src);
+    qtest_quit(p.dst);
+    test_pair_free(&p);
+}
+
+/* The lines of 'info mtree' that name the device's memslot aliases. */
+static char *test_memslot_lines(QTestState *s)
+{
+    g_autofree char *mtree = qtest_hmp(s, "info mtree");
+    g_auto(GStrv) lines = g_strsplit(mtree, "\n", -1);
+    GString *out = g_string_new(NULL);
+
+    for (int i = 0; lines[i]; i++) {
+        if (strstr(lines[i], "memslot-")) {
+            g_string_append_printf(out, "%s\n", g_strstrip(lines[i]));
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+static void test_dynamic_memslots_same_aliases(void)
+{
+    g_autofree char *args = g_strdup_printf(
+        TEST_VM_FMT, "17G", "16G", ",dynamic-memslots=on");
+    g_autofree char *src_lines = NULL;
+    g_autofree char *dst_lines = NULL;
+    QVirtioMemConfig cfg;
+    TestPair p;
+    QVirtioMem *m;
+
+    test_pair_init(&p);
+    p.src = test_start_src(args);
+    p.dst = test_start_dst(&p, args);
+    m = qvirtio_mem_init(p.src);
+    qvirtio_mem_read_config(m, &cfg);
+    /* 16 aliases of 1 GiB: blocks in aliases 0 and 1 (not 2..15) */
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_PLUG, 0, 1, NULL),
+                     ==, QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_PLUG, 600, 8, NULL),
+                     ==, QVIRTIO_MEM_RESP_ACK);
+    src_lines = test_memslot_lines(p.src);
+    g_assert_nonnull(strstr(src_lines, "memslot-0"));
+    g_assert_nonnull(strstr(src_lines, "memslot-1"));
+    g_assert_null(strstr(src_lines, "memslot-2"));
+    test_migrate(&p, "completed");
+    dst_lines = test_memslot_lines(p.dst);
+    g_assert_cmpstr(dst_lines, ==, src_lines);
+    qvirtio_mem_free(m);
+    qtest_quit(p.src);
+    qtest_quit(p.dst);
+    test_pair_free(&p);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/migration-devices/virtio-mem/state-patterns-requests",
+                    test_state_and_patterns);
+    g_test_add_func("/migration-devices/virtio-mem/dynamic-memslots-same-"
+                    "aliases", test_dynamic_memslots_same_aliases);
+    return g_test_run();
+}
