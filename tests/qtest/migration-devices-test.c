@@ -14,6 +14,8 @@
 #include "qemu/units.h"
 #include "libqtest.h"
 #include "libqos/virtio-mem.h"
+#include <sys/stat.h>
+#include <fcntl.h>
 
 #define TEST_BS (2 * MiB)
 
@@ -264,6 +266,143 @@ static void test_dynamic_memslots_same_aliases(void)
     test_pair_free(&p);
 }
 
+/* ---- while a migration is active ---- */
+
+static char *test_qmp_error(QTestState *s, const char *cmd)
+{
+    json_t *r = qtest_qmp(s, "%s", cmd);
+    json_t *err = json_object_get(r, "error");
+    char *desc;
+
+    g_assert_nonnull(err);
+    desc = g_strdup(json_string_value(json_object_get(err, "desc")));
+    json_decref(r);
+    return desc;
+}
+
+/* A FIFO in p->dir that nobody opens until test_fifo_release(). */
+static char *test_fifo(TestPair *p, const char *name)
+{
+    char *path = g_strdup_printf("%s/%s", p->dir, name);
+
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+    return path;
+}
+
+/* Let the shell blocked in opening path go (it then sees EOF / EPIPE). */
+static void test_fifo_release(const char *path, int flags)
+{
+    int fd = open(path, flags | O_NONBLOCK);
+
+    if (fd >= 0) {
+        close(fd);
+    }
+    unlink(path);
+}
+
+/* Guest requests and monitor commands while s migrates. */
+static void test_assert_busy(QTestState *s, QVirtioMem *m)
+{
+    QVirtioMemConfig cfg;
+    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+    json_t *r;
+
+    qvirtio_mem_read_config(m, &cfg);
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_PLUG, 1, 1, NULL), ==,
+                     QVIRTIO_MEM_RESP_BUSY);
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_UNPLUG, 0, 1, NULL),
+                     ==, QVIRTIO_MEM_RESP_BUSY);
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_UNPLUG_ALL, 0, 0,
+                              NULL), ==, QVIRTIO_MEM_RESP_BUSY);
+    test_assert_state(m, &cfg, 0, 1, QVIRTIO_MEM_STATE_PLUGGED);
+    test_assert_state(m, &cfg, 1, 1, QVIRTIO_MEM_STATE_UNPLUGGED);
+    g_assert_cmpuint(test_qom_u64(s, "size"), ==, TEST_BS);
+    r = qtest_qom_set(s, "vmem0", "requested-size", "2147483648");
+    g_assert_nonnull(json_object_get(r, "return"));
+    json_decref(r);
+    g_assert_cmpuint(test_qom_u64(s, "requested-size"), ==, 2 * GiB);
+    e1 = test_qmp_error(s, "{'execute': 'device_add', 'arguments': "
+                        "{'driver': 'virtio-mem-pci', 'id': 'vmem1', "
+                        "'memdev': 'mem0'}}");
+    g_assert_cmpstr(e1, ==, "device_add is not allowed while a migration "
+                    "is in progress");
+    e2 = test_qmp_error(s, "{'execute': 'device_del', 'arguments': "
+                        "{'id': 'vmem0'}}");
+    g_assert_cmpstr(e2, ==, "device_del is not allowed while a migration "
+                    "is in progress");
+    e3 = test_qmp_error(s, "{'execute': 'object-del', 'arguments': "
+                        "{'id': 'mem0'}}");
+    g_assert_cmpstr(e3, ==, "object 'mem0' is in use, can not be deleted");
+}
+
+/* The source held active by an exec: transport nobody reads. */
+static void test_busy_on_source(void)
+{
+    g_autofree char *args = g_strdup_printf(TEST_VM_FMT, "5G", "4G", "");
+    g_autofree char *fifo = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *st = NULL;
+    QVirtioMemConfig cfg;
+    json_t *r;
+    TestPair p;
+    QVirtioMem *m;
+
+    test_pair_init(&p);
+    fifo = test_fifo(&p, "out.fifo");
+    p.src = test_start_src(args);
+    m = qvirtio_mem_init(p.src);
+    qvirtio_mem_read_config(m, &cfg);
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_PLUG, 0, 1, NULL), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    /* More than a pipe holds, so that the stream stalls. */
+    qtest_memset(p.src, 0x100000, 0x5a, 4 * MiB);
+    uri = g_strdup_printf("exec:cat > %s", fifo);
+    r = qtest_qmp_assert_success_ref(
+        p.src, "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri);
+    json_decref(r);
+    test_assert_busy(p.src, m);
+    r = qtest_qmp_assert_success_ref(p.src,
+                                     "{'execute': 'migrate_cancel'}");
+    json_decref(r);
+    st = test_wait_final_status(p.src);
+    g_assert_cmpstr(st, ==, "cancelled");
+    test_fifo_release(fifo, O_RDONLY);
+    /* Not migrating any more: the guest is answered again. */
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_PLUG, 1, 1, NULL), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    qvirtio_mem_free(m);
+    qtest_quit(p.src);
+    test_pair_free(&p);
+}
+
+/* The destination held active by an incoming stream that never comes. */
+static void test_busy_on_destination(void)
+{
+    g_autofree char *args = g_strdup_printf(TEST_VM_FMT, "5G", "4G", "");
+    g_autofree char *fifo = NULL;
+    g_autofree char *full = NULL;
+    QVirtioMemConfig cfg;
+    TestPair p;
+    QVirtioMem *m;
+
+    test_pair_init(&p);
+    fifo = test_fifo(&p, "in.fifo");
+    full = g_strdup_printf("%s -incoming 'exec:cat %s'", args, fifo);
+    p.dst = qtest_init(full);
+    m = qvirtio_mem_init(p.dst);
+    qvirtio_mem_read_config(m, &cfg);
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_PLUG, 0, 1, NULL), ==,
+                     QVIRTIO_MEM_RESP_BUSY);
+    g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_UNPLUG_ALL, 0, 0,
+                              NULL), ==, QVIRTIO_MEM_RESP_BUSY);
+    test_assert_state(m, &cfg, 0, 1, QVIRTIO_MEM_STATE_UNPLUGGED);
+    g_assert_cmpuint(test_qom_u64(p.dst, "size"), ==, 0);
+    qvirtio_mem_free(m);
+    qtest_quit(p.dst);
+    test_fifo_release(fifo, O_WRONLY);
+    test_pair_free(&p);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -271,5 +410,9 @@ int main(int argc, char **argv)
                     test_state_and_patterns);
     g_test_add_func("/migration-devices/virtio-mem/dynamic-memslots-same-"
                     "aliases", test_dynamic_memslots_same_aliases);
+    g_test_add_func("/migration-devices/busy/source-requests-and-monitor",
+                    test_busy_on_source);
+    g_test_add_func("/migration-devices/busy/destination-requests",
+                    test_busy_on_destination);
     return g_test_run();
 }
