@@ -41,8 +41,36 @@ typedef struct MigIncoming {
 
 static MigIncoming *mig_in;
 
+/* On a socket, tell the source how it ended ("OK" / "ERR message"). */
+static void mig_in_answer(const char *line)
+{
+    size_t len = strlen(line);
+    size_t done = 0;
+
+    if (!mig_in || mig_in->ch.fd < 0 || (mig_in->uri.kind != MIG_URI_UNIX &&
+                                         mig_in->uri.kind != MIG_URI_TCP)) {
+        return;
+    }
+    while (done < len) {
+        ssize_t n = send(mig_in->ch.fd, line + done, len - done,
+                         MSG_NOSIGNAL);
+
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+            continue;   /* a few bytes: the buffer drains at once */
+        }
+        if (n <= 0) {
+            return;
+        }
+        done += n;
+    }
+}
+
 static void QEMU_NORETURN mig_in_fail(Error *err)
 {
+    g_autofree char *line = g_strdup_printf("ERR %s\n",
+                                            error_get_pretty(err));
+
+    mig_in_answer(line);
     error_report("load of migration failed: %s", error_get_pretty(err));
     error_free(err);
     exit(1);
@@ -215,6 +243,7 @@ static void mig_in_complete(MigIncoming *in)
     if (!mig_in_post_load(in, &err)) {
         mig_in_fail(err);
     }
+    mig_in_answer("OK\n");
     mig_in_close(in);
     migration_set_incoming_active(false);
     migration_set_status(MIGRATION_STATUS_COMPLETED);
@@ -370,6 +399,7 @@ bool migration_incoming_init(const char *uri, Error **errp)
         /* the command line's wording for an unknown scheme, as QEMU */
         if (g_str_has_prefix(error_get_pretty(err), "Parameter 'uri'")) {
             error_free(err);
+            err = NULL;
             error_setg(&err, "unknown migration protocol: %s", uri);
         }
         error_propagate(errp, err);

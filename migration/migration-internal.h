@@ -280,6 +280,8 @@ void migration_qmp_register_commands(void);
 
 /* migrate: start sending to uri (status setup); errp for a bad uri. */
 bool migration_outgoing_start(const char *uri, Error **errp);
+/* An outgoing migration is between migrate and its end. */
+bool migration_outgoing_is_running(void);
 /* migrate_cancel: stop, resume the VM as it was (cancelling, cancelled). */
 void migration_outgoing_cancel(void);
 /* migrate-continue from pre-switchover. */

@@ -29,7 +29,7 @@ static json_t *migration_qmp_migrate(json_t *args, Error **errp)
         !qmp_args_check_known(args, known, errp)) {
         return NULL;
     }
-    if (migration_is_active() && !migration_incoming_is_set()) {
+    if (migration_outgoing_is_running()) {
         error_setg(errp, "There's a migration process in progress");
         return NULL;
     }

@@ -14,6 +14,7 @@
 #include "migration/migration-internal.h"
 #include "migration/trace.h"
 #include <glib-unix.h>
+#include <sys/socket.h>
 
 #define MIG_OUT_CHUNK (4 * MiB)         /* produced per step */
 #define MIG_OUT_STEP_US 20000           /* main-loop time per turn */
@@ -25,10 +26,13 @@ typedef enum MigOutPhase {
     MIG_OUT_PAUSED,         /* VM stopped, waiting for migrate-continue */
     MIG_OUT_FINAL,          /* VM stopped: last pass */
     MIG_OUT_FLUSH,          /* END written, waiting for it to be sent */
+    MIG_OUT_ACK,            /* sent: waiting for the destination's answer */
 } MigOutPhase;
 
 typedef struct MigOutgoing {
     MigChannel ch;
+    bool return_path;       /* a socket: the destination answers OK/ERR */
+    GString *answer;        /* what it answered so far */
     MigStreamWriter w;
     MigRamSave *ram;        /* NULL once finished */
     MigOutPhase phase;
@@ -59,6 +63,9 @@ static void mig_out_finish(MigOutgoing *o, MigrationStatus status);
 static void mig_out_free(MigOutgoing *o)
 {
     if (o) {
+        if (o->answer) {
+            g_string_free(o->answer, true);
+        }
         g_free(o->error);
         g_free(o);
     }
@@ -108,6 +115,64 @@ static void mig_out_finish(MigOutgoing *o, MigrationStatus status)
 
 /* ---- writing ---- */
 
+/*
+ * Read what the destination answered: true with errp set to its refusal
+ * ("ERR message" line); *done when it confirmed ("OK" line).
+ */
+static bool mig_out_parse_answer(MigOutgoing *o, bool *done, Error **errp)
+{
+    const char *nl = strchr(o->answer->str, '\n');
+
+    *done = false;
+    if (!nl) {
+        return false;
+    }
+    if (g_str_has_prefix(o->answer->str, "OK\n")) {
+        *done = true;
+        return false;
+    }
+    error_setg(errp, "the destination refused the stream: %.*s",
+               (int)(nl - o->answer->str) -
+               (g_str_has_prefix(o->answer->str, "ERR ") ? 4 : 0),
+               o->answer->str +
+               (g_str_has_prefix(o->answer->str, "ERR ") ? 4 : 0));
+    return true;
+}
+
+/* Read the destination's answer: -1 EOF, 0 nothing (yet), 1 bytes. */
+static int mig_out_read_answer(MigOutgoing *o)
+{
+    char buf[4096];
+    ssize_t n;
+
+    if (!o->answer) {
+        o->answer = g_string_new(NULL);
+    }
+    n = recv(o->ch.fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+    if (n == 0) {
+        return -1;
+    }
+    if (n < 0) {
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    }
+    g_string_append_len(o->answer, buf, n);
+    return 1;
+}
+
+/* After a failed write: did the destination say why it gave up? */
+static bool mig_out_read_refusal(MigOutgoing *o, Error **errp)
+{
+    bool done;
+
+    if (!o->return_path) {
+        return false;
+    }
+    while (mig_out_read_answer(o) > 0) {
+        continue;
+    }
+    return mig_out_parse_answer(o, &done, errp);
+}
+
 /* Send what the fd takes: 1 all sent, 0 would block, -1 failed (errp). */
 static int mig_out_flush(MigOutgoing *o, Error **errp)
 {
@@ -122,8 +187,12 @@ static int mig_out_flush(MigOutgoing *o, Error **errp)
             return 0;
         }
         if (n <= 0) {
-            error_setg_errno(errp, n < 0 ? errno : EPIPE, "failed writing "
-                             "the migration stream");
+            int err = n < 0 ? errno : EPIPE;
+
+            if (!mig_out_read_refusal(o, errp)) {
+                error_setg_errno(errp, err, "failed writing the migration "
+                                 "stream");
+            }
             return -1;
         }
         mig_stream_consume(&o->w, n);
@@ -220,6 +289,7 @@ typedef enum MigOutWait {
     MIG_OUT_AGAIN,          /* more to do: the next idle turn */
     MIG_OUT_WRITABLE,       /* the transport is full */
     MIG_OUT_WINDOW,         /* max-bandwidth used up in this window */
+    MIG_OUT_READABLE,       /* the destination's answer */
     MIG_OUT_NOTHING,        /* finished, or paused for migrate-continue */
 } MigOutWait;
 
@@ -239,6 +309,10 @@ static MigOutWait mig_out_step(MigOutgoing *o)
         }
         if (rc == 0) {
             return MIG_OUT_WRITABLE;
+        }
+        if (o->phase == MIG_OUT_FLUSH && o->return_path) {
+            o->phase = MIG_OUT_ACK;
+            return MIG_OUT_READABLE;
         }
         if (o->phase == MIG_OUT_FLUSH) {
             mig_out_finish(o, MIGRATION_STATUS_COMPLETED);
@@ -276,6 +350,36 @@ static gboolean mig_out_writable_cb(gint fd, GIOCondition cond,
     return G_SOURCE_REMOVE;
 }
 
+static gboolean mig_out_answer_cb(gint fd, GIOCondition cond,
+                                  gpointer opaque)
+{
+    MigOutgoing *o = opaque;
+    Error *err = NULL;
+    bool done;
+    int rc;
+
+    while ((rc = mig_out_read_answer(o)) > 0) {
+        continue;
+    }
+    if (mig_out_parse_answer(o, &done, &err)) {
+        o->watch = 0;
+        mig_out_fail(o, err);
+        return G_SOURCE_REMOVE;
+    }
+    if (done || rc < 0) {
+        o->watch = 0;
+        if (done) {
+            mig_out_finish(o, MIGRATION_STATUS_COMPLETED);
+        } else {
+            error_setg(&err, "the destination closed the connection without "
+                       "confirming the stream");
+            mig_out_fail(o, err);
+        }
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
 static gboolean mig_out_idle_cb(gpointer opaque)
 {
     MigOutgoing *o = opaque;
@@ -288,6 +392,10 @@ static gboolean mig_out_idle_cb(gpointer opaque)
     case MIG_OUT_WRITABLE:
         o->watch = g_unix_fd_add(o->ch.fd, G_IO_OUT | G_IO_ERR | G_IO_HUP,
                                  mig_out_writable_cb, o);
+        break;
+    case MIG_OUT_READABLE:
+        o->watch = g_unix_fd_add(o->ch.fd, G_IO_IN | G_IO_ERR | G_IO_HUP,
+                                 mig_out_answer_cb, o);
         break;
     case MIG_OUT_WINDOW:
         o->timer = g_timeout_add(MIG_OUT_WINDOW_US / 1000 / 4,
@@ -334,6 +442,8 @@ static gboolean mig_out_connect_cb(gpointer opaque)
     Error *err = NULL;
 
     if (mig_out == c->o && migration_get_status() == MIGRATION_STATUS_SETUP) {
+        c->o->return_path = c->uri.kind == MIG_URI_UNIX ||
+                            c->uri.kind == MIG_URI_TCP;
         if (mig_channel_connect(&c->uri, &c->o->ch, &err)) {
             mig_out_begin_stream(c->o);
         } else {
@@ -362,6 +472,11 @@ bool migration_outgoing_start(const char *uri, Error **errp)
     migration_set_status(MIGRATION_STATUS_SETUP);
     g_idle_add(mig_out_connect_cb, c);
     return true;
+}
+
+bool migration_outgoing_is_running(void)
+{
+    return mig_out && !mig_out->end_us;
 }
 
 void migration_outgoing_cancel(void)
