@@ -266,6 +266,115 @@ static void test_dynamic_memslots_same_aliases(void)
     test_pair_free(&p);
 }
 
+/* ---- refusals: the destination exits 1, the source reports failed ---- */
+
+#define TEST_MISMATCH_SRC \
+    "-m 1G,maxmem=10G " \
+    "-object memory-backend-ram,id=mem0,size=4G,reserve=off " \
+    "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G"
+#define TEST_VMEM_OWNER "/machine/peripheral/vmem0/virtio-backend"
+
+typedef struct TestRefusal {
+    const char *path;
+    const char *dst_args;
+    const char *msg;
+} TestRefusal;
+
+static const TestRefusal test_refusals[] = {
+    { "/migration-devices/refused/block-size",
+      TEST_MISMATCH_SRC ",block-size=4M",
+      "section 'virtio-mem-early' (" TEST_VMEM_OWNER "): block-size: source "
+      "2 MiB, destination 4 MiB" },
+    { "/migration-devices/refused/device-size",
+      "-m 1G,maxmem=10G "
+      "-object memory-backend-ram,id=mem0,size=8G,reserve=off "
+      "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G",
+      /* the RAMBlock list comes first in the stream */
+      "ramblock 'mem0': size 4 GiB on the source, 8 GiB here" },
+    { "/migration-devices/refused/backend-share",
+      "-m 1G,maxmem=10G "
+      "-object memory-backend-ram,id=mem0,size=4G,reserve=off,share=on "
+      "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G",
+      "section 'memory-backend' (/objects/mem0): share: source off, "
+      "destination on" },
+    { "/migration-devices/refused/memaddr",
+      TEST_MISMATCH_SRC ",memaddr=0x140000000",
+      "section 'virtio-mem-early' (" TEST_VMEM_OWNER "): memaddr: source "
+      "0x100000000, destination 0x140000000" },
+    { "/migration-devices/refused/missing-device",
+      "-m 1G,maxmem=10G "
+      "-object memory-backend-ram,id=mem0,size=4G,reserve=off",
+      "section 'virtio-mem-early' (" TEST_VMEM_OWNER ") of the source does "
+      "not exist here (a device or backend missing on this VM?)" },
+    { "/migration-devices/refused/missing-backend",
+      "-m 1G,maxmem=10G",
+      "ramblock 'mem0' of the source does not exist here" },
+};
+
+/*
+ * A destination that will exit(1).  TODO(issue 8): migration/incoming.c's
+ * mig_in_fail() leaks its answer line on that exit (reported to the
+ * migration branch); until fixed, leak detection is off for this process
+ * only, everything else of the sanitizers stays on.
+ */
+static QTestState *test_start_dst_refusing(TestPair *p, const char *args)
+{
+    g_autofree char *saved = g_strdup(g_getenv("ASAN_OPTIONS"));
+    g_autofree char *opts = g_strdup_printf("%s%sdetect_leaks=0",
+                                            saved ? saved : "",
+                                            saved ? ":" : "");
+    QTestState *s;
+
+    g_setenv("ASAN_OPTIONS", opts, true);
+    s = test_start_dst(p, args);
+    if (saved) {
+        g_setenv("ASAN_OPTIONS", saved, true);
+    } else {
+        g_unsetenv("ASAN_OPTIONS");
+    }
+    return s;
+}
+
+static char *test_read_file(const char *path)
+{
+    char *text = NULL;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    return text;
+}
+
+static void test_refused(const void *data)
+{
+    const TestRefusal *t = data;
+    g_autofree char *st = NULL;
+    g_autofree char *log = NULL;
+    g_autofree char *want = g_strdup_printf("load of migration failed: %s",
+                                            t->msg);
+    json_t *r;
+    TestPair p;
+    int status;
+
+    test_pair_init(&p);
+    p.src = test_start_src(TEST_MISMATCH_SRC);
+    p.dst = test_start_dst_refusing(&p, t->dst_args);
+    test_migrate_start(&p);
+    st = test_wait_final_status(p.src);
+    g_assert_cmpstr(st, ==, "failed");
+    status = qtest_wait_exit(p.dst);
+    log = test_read_file(p.dst_log);
+    if (status != 1 || !strstr(log, want)) {
+        g_printerr("dst stderr: %s\n", log);
+    }
+    g_assert_cmpint(status, ==, 1);
+    g_assert_nonnull(strstr(log, want));
+    /* The source keeps answering, with its device as it was. */
+    r = qtest_qmp_assert_success_ref(p.src, "{'execute': 'query-status'}");
+    json_decref(r);
+    g_assert_cmpuint(test_qom_u64(p.src, "requested-size"), ==, GiB);
+    qtest_quit(p.src);
+    test_pair_free(&p);
+}
+
 /* ---- while a migration is active ---- */
 
 static char *test_qmp_error(QTestState *s, const char *cmd)
@@ -410,6 +519,10 @@ int main(int argc, char **argv)
                     test_state_and_patterns);
     g_test_add_func("/migration-devices/virtio-mem/dynamic-memslots-same-"
                     "aliases", test_dynamic_memslots_same_aliases);
+    for (size_t i = 0; i < G_N_ELEMENTS(test_refusals); i++) {
+        g_test_add_data_func(test_refusals[i].path, &test_refusals[i],
+                             test_refused);
+    }
     g_test_add_func("/migration-devices/busy/source-requests-and-monitor",
                     test_busy_on_source);
     g_test_add_func("/migration-devices/busy/destination-requests",
