@@ -218,6 +218,70 @@ static void test_state_and_patterns(void)
     test_pair_free(&p);
 }
 
+/* Wait for the source's MIGRATION event with status want. */
+static void test_wait_status(QTestState *s, const char *want)
+{
+    for (;;) {
+        json_t *ev = qtest_qmp_eventwait_ref(s, "MIGRATION");
+        const char *st = json_string_value(
+            json_object_get(json_object_get(ev, "data"), "status"));
+        bool found = !strcmp(st, want);
+
+        g_assert_cmpstr(st, !=, "failed");
+        json_decref(ev);
+        if (found) {
+            return;
+        }
+    }
+}
+
+/*
+ * requested-size set on the source after the early section went (held
+ * before switchover): accepted there, and the destination ends with it.
+ */
+static void test_requested_size_during_migration(void)
+{
+    g_autofree char *args = g_strdup_printf(TEST_VM_FMT, "5G", "4G", "");
+    QVirtioMemConfig before, after;
+    json_t *r;
+    TestPair p;
+    QVirtioMem *m;
+
+    test_pair_init(&p);
+    p.src = test_start_src(args);
+    p.dst = test_start_dst(&p, args);
+    r = qtest_qmp_assert_success_ref(
+        p.src, "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': 'pause-before-switchover', "
+        "'state': true}]}}");
+    json_decref(r);
+    m = qvirtio_mem_init(p.src);
+    qvirtio_mem_read_config(m, &before);
+    test_migrate_start(&p);
+    test_wait_status(p.src, "pre-switchover");
+    r = qtest_qom_set(p.src, "vmem0", "requested-size", "3221225472");
+    g_assert_nonnull(json_object_get(r, "return"));
+    json_decref(r);
+    r = qtest_qmp_assert_success_ref(
+        p.src, "{'execute': 'migrate-continue', 'arguments': "
+        "{'state': 'pre-switchover'}}");
+    json_decref(r);
+    test_wait_status(p.src, "completed");
+    g_assert_cmpuint(test_qom_u64(p.dst, "requested-size"), ==, 3 * GiB);
+    test_driver_move(m, p.dst);
+    qvirtio_mem_read_config(m, &after);
+    g_assert_cmpuint(after.requested_size, ==, 3 * GiB);
+    g_assert_cmpuint(after.usable_region_size, ==, 3 * GiB + 256 * MiB);
+    /* The config change reached the guest: the generation moved. */
+    g_assert_cmpuint(qvirtio_config_generation(m->vdev), !=, 0);
+    g_assert_cmpuint(test_req(m, &after, QVIRTIO_MEM_REQ_PLUG, 1536, 1,
+                              NULL), ==, QVIRTIO_MEM_RESP_ACK);
+    qvirtio_mem_free(m);
+    qtest_quit(p.src);
+    qtest_quit(p.dst);
+    test_pair_free(&p);
+}
+
 /* The lines of 'info mtree' that name the device's memslot aliases. */
 static char *test_memslot_lines(QTestState *s)
 {
@@ -519,6 +583,9 @@ int main(int argc, char **argv)
                     test_state_and_patterns);
     g_test_add_func("/migration-devices/virtio-mem/dynamic-memslots-same-"
                     "aliases", test_dynamic_memslots_same_aliases);
+    g_test_add_func("/migration-devices/virtio-mem/requested-size-set-"
+                    "during-migration-arrives",
+                    test_requested_size_during_migration);
     for (size_t i = 0; i < G_N_ELEMENTS(test_refusals); i++) {
         g_test_add_data_func(test_refusals[i].path, &test_refusals[i],
                              test_refused);
