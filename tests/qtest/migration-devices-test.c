@@ -14,6 +14,8 @@
 #include "qemu/units.h"
 #include "libqtest.h"
 #include "libqos/virtio-mem.h"
+#include "libqos/virtio-blk.h"
+#include "libqos/backend-proc.h"
 #include <sys/stat.h>
 #include <fcntl.h>
 
@@ -330,6 +332,83 @@ static void test_dynamic_memslots_same_aliases(void)
     test_pair_free(&p);
 }
 
+/* ---- vhost-user-blk: the destination's backend gets table and rings ---- */
+
+#define TEST_BLK_IO_SIZE (64 * KiB)
+#define TEST_BLK_BUF_GPA 0x1000000      /* boot RAM, 16 MiB */
+
+/* vhost-user needs RAM the backend can map: memfd, share=on. */
+#define TEST_BLK_VM_FMT \
+    "-m 1G,maxmem=5G " \
+    "-object memory-backend-memfd,id=ram0,size=1G,share=on " \
+    "-machine memory-backend=ram0 " \
+    "-chardev socket,id=c0,path=%s " \
+    "-device vhost-user-blk-pci,id=vhu0,chardev=c0,num-queues=1 " \
+    "-object memory-backend-memfd,id=mem0,size=4G,share=on " \
+    "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G"
+
+static QVirtioBlk *test_blk_move(QVirtioBlk *blk, QTestState *dst)
+{
+    blk->vdev->qts = dst;
+    blk->vdev->bus.qts = dst;
+    return blk;
+}
+
+/* Write a pattern of seed at sector through the driver; the image has it. */
+static void test_blk_write_check(QTestState *qts, QVirtioBlk *blk,
+                                 QBackend *b, uint64_t sector, uint8_t seed)
+{
+    g_autofree uint8_t *buf = g_malloc(TEST_BLK_IO_SIZE);
+    g_autofree uint8_t *got = g_malloc0(TEST_BLK_IO_SIZE);
+
+    memset(buf, seed, TEST_BLK_IO_SIZE);
+    qtest_bufwrite(qts, TEST_BLK_BUF_GPA, buf, TEST_BLK_IO_SIZE);
+    g_assert_cmpuint(qvirtio_blk_write(blk, sector, TEST_BLK_BUF_GPA,
+                                       TEST_BLK_IO_SIZE), ==,
+                     QVIRTIO_BLK_S_OK);
+    qbackend_image_read(b, sector * QVIRTIO_BLK_SECTOR_SIZE, got,
+                        TEST_BLK_IO_SIZE);
+    g_assert_cmpmem(got, TEST_BLK_IO_SIZE, buf, TEST_BLK_IO_SIZE);
+}
+
+static void test_vhost_user_blk_after_load(void)
+{
+    QBackend *src_b, *dst_b;
+    g_autofree char *src_args = NULL;
+    g_autofree char *dst_args = NULL;
+    QVirtioBlk *blk;
+    TestPair p;
+
+    if (qbackend_blk_unavailable()) {
+        g_test_skip(qbackend_blk_unavailable());
+        return;
+    }
+    src_b = qbackend_blk_start(64 * MiB);
+    dst_b = qbackend_blk_start(64 * MiB);
+    src_args = g_strdup_printf(TEST_BLK_VM_FMT, qbackend_socket_path(src_b));
+    dst_args = g_strdup_printf(TEST_BLK_VM_FMT, qbackend_socket_path(dst_b));
+    test_pair_init(&p);
+    p.src = test_start_src(src_args);
+    p.dst = test_start_dst(&p, dst_args);
+    blk = qvirtio_blk_init(p.src, 0);
+    g_assert_nonnull(blk);
+    /* Ring indices away from 0, so that a wrong base would show. */
+    for (int i = 0; i < 3; i++) {
+        test_blk_write_check(p.src, blk, src_b, i * 128, 0x10 + i);
+    }
+    test_migrate(&p, "completed");
+    /* The destination's backend serves the migrated rings in its table. */
+    test_blk_move(blk, p.dst);
+    test_blk_write_check(p.dst, blk, dst_b, 1024, 0x77);
+    test_blk_write_check(p.dst, blk, dst_b, 2048, 0x78);
+    qvirtio_blk_free(blk);
+    qtest_quit(p.src);
+    qtest_quit(p.dst);
+    qbackend_stop(src_b);
+    qbackend_stop(dst_b);
+    test_pair_free(&p);
+}
+
 /* ---- refusals: the destination exits 1, the source reports failed ---- */
 
 #define TEST_MISMATCH_SRC \
@@ -586,6 +665,8 @@ int main(int argc, char **argv)
     g_test_add_func("/migration-devices/virtio-mem/requested-size-set-"
                     "during-migration-arrives",
                     test_requested_size_during_migration);
+    g_test_add_func("/migration-devices/vhost-user-blk/rings-and-table-"
+                    "after-load", test_vhost_user_blk_after_load);
     for (size_t i = 0; i < G_N_ELEMENTS(test_refusals); i++) {
         g_test_add_data_func(test_refusals[i].path, &test_refusals[i],
                              test_refused);
