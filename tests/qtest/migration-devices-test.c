@@ -332,6 +332,87 @@ static void test_dynamic_memslots_same_aliases(void)
     test_pair_free(&p);
 }
 
+/* ---- a device hot-plugged on the source ---- */
+
+#define TEST_RP_ARGS \
+    "-m 1G,maxmem=9G -device pcie-root-port,id=rp0,chassis=1,slot=2 " \
+    "-object memory-backend-ram,id=mem0,size=4G,reserve=off "
+#define TEST_RP_VMEM "virtio-mem-pci,id=vmem0,bus=rp0,memdev=mem0," \
+    "requested-size=1G"
+#define TEST_RP_DEVFN 0x08      /* 00:01.0 */
+#define TEST_RP_EXP 0x54        /* the port's PCIe capability */
+#define TEST_RP_SLTCTL (TEST_RP_EXP + 0x18)
+
+static QPCIDevice *test_rp(QTestState *qts, QPCIBus *bus)
+{
+    qpci_bus_init(bus, qts);
+    return qpci_device_at(bus, 0, TEST_RP_DEVFN);
+}
+
+static uint32_t test_rp_slot_regs(QTestState *qts)
+{
+    QPCIBus bus;
+    g_autofree QPCIDevice *rp = test_rp(qts, &bus);
+
+    /* slot control (low) and status (high) */
+    return qpci_config_readl(rp, TEST_RP_SLTCTL);
+}
+
+/* What a hot-plug driver does for a new device: power the slot on. */
+static void test_rp_power_on(QTestState *qts)
+{
+    QPCIBus bus;
+    g_autofree QPCIDevice *rp = test_rp(qts, &bus);
+
+    qpci_config_writew(rp, TEST_RP_SLTCTL, QPCI_EXP_SLTCTL_PWR_IND_ON |
+                                           QPCI_EXP_SLTCTL_ATTN_IND_OFF);
+}
+
+/*
+ * device_add on the source, the same device on the destination's command
+ * line (QEMU's rule): the device, its slot and the bridge windows the
+ * guest programmed arrive, and the guest's driver carries on behind them.
+ */
+static void test_hotplugged_device(void)
+{
+    g_autofree char *dst_args = g_strdup_printf("%s -device " TEST_RP_VMEM,
+                                                TEST_RP_ARGS);
+    QVirtioMemConfig before, after;
+    uint32_t slot_regs;
+    json_t *r;
+    TestPair p;
+    QVirtioMem *m;
+
+    test_pair_init(&p);
+    p.src = test_start_src(TEST_RP_ARGS);
+    p.dst = test_start_dst(&p, dst_args);
+    r = qtest_qmp_assert_success_ref(
+        p.src, "{'execute': 'device_add', 'arguments': {'driver': "
+        "'virtio-mem-pci', 'id': 'vmem0', 'bus': 'rp0', 'memdev': 'mem0', "
+        "'requested-size': '1G'}}");
+    json_decref(r);
+    test_rp_power_on(p.src);
+    m = qvirtio_mem_init(p.src);
+    g_assert_nonnull(m);
+    qvirtio_mem_read_config(m, &before);
+    g_assert_cmpuint(test_req(m, &before, QVIRTIO_MEM_REQ_PLUG, 2, 3, NULL),
+                     ==, QVIRTIO_MEM_RESP_ACK);
+    qvirtio_mem_read_config(m, &before);
+    slot_regs = test_rp_slot_regs(p.src);
+    test_migrate(&p, "completed");
+    g_assert_cmphex(test_rp_slot_regs(p.dst), ==, slot_regs);
+    test_driver_move(m, p.dst);
+    qvirtio_mem_read_config(m, &after);
+    test_assert_config_equal(&after, &before);
+    test_assert_state(m, &after, 2, 3, QVIRTIO_MEM_STATE_PLUGGED);
+    g_assert_cmpuint(test_req(m, &after, QVIRTIO_MEM_REQ_UNPLUG, 2, 1, NULL),
+                     ==, QVIRTIO_MEM_RESP_ACK);
+    qvirtio_mem_free(m);
+    qtest_quit(p.src);
+    qtest_quit(p.dst);
+    test_pair_free(&p);
+}
+
 /* ---- vhost-user-blk: the destination's backend gets table and rings ---- */
 
 #define TEST_BLK_IO_SIZE (64 * KiB)
@@ -665,6 +746,8 @@ int main(int argc, char **argv)
     g_test_add_func("/migration-devices/virtio-mem/requested-size-set-"
                     "during-migration-arrives",
                     test_requested_size_during_migration);
+    g_test_add_func("/migration-devices/pcie-root-port/hot-plugged-device-"
+                    "arrives", test_hotplugged_device);
     g_test_add_func("/migration-devices/vhost-user-blk/rings-and-table-"
                     "after-load", test_vhost_user_blk_after_load);
     for (size_t i = 0; i < G_N_ELEMENTS(test_refusals); i++) {
