@@ -65,12 +65,13 @@ static void mig_in_answer(const char *line)
     }
 }
 
+/* No automatic cleanup here: exit() leaves no scope (LeakSanitizer). */
 static void QEMU_NORETURN mig_in_fail(Error *err)
 {
-    g_autofree char *line = g_strdup_printf("ERR %s\n",
-                                            error_get_pretty(err));
+    char *line = g_strdup_printf("ERR %s\n", error_get_pretty(err));
 
     mig_in_answer(line);
+    g_free(line);
     error_report("load of migration failed: %s", error_get_pretty(err));
     error_free(err);
     exit(1);
@@ -237,12 +238,13 @@ static void mig_in_close(MigIncoming *in)
 /* As QEMU: run if the source ran and we may; else take its state. */
 static void mig_in_complete(MigIncoming *in)
 {
-    g_autofree char *src_state = g_strdup(in->r.runstate);
+    g_autofree char *src_state = NULL;
     Error *err = NULL;
 
     if (!mig_in_post_load(in, &err)) {
         mig_in_fail(err);
     }
+    src_state = g_strdup(in->r.runstate);
     mig_in_answer("OK\n");
     mig_in_close(in);
     migration_set_incoming_active(false);

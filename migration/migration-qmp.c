@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-schema.h"
 #include "sysemu/runstate.h"
 #include "migration/migration-internal.h"
 
@@ -165,14 +166,47 @@ static bool migration_hmp_info(GString *out, int argc, char **argv,
     return true;
 }
 
+/* QEMU 7.2's MigrationStatus, as MIGRATION and migrate-continue name it. */
+static const char *const migration_qmp_status_values[] = {
+    "none", "setup", "cancelling", "cancelled", "active", "postcopy-active",
+    "postcopy-paused", "postcopy-recover", "completed", "failed", "colo",
+    "pre-switchover", "device", "wait-unplug", NULL
+};
+
+static const QmpType migration_qmp_types[] = {
+    { .name = "MigrationStatus", .kind = QMP_TYPE_ENUM,
+      .values = migration_qmp_status_values },
+};
+
+static const QmpEventSpec migration_qmp_events[] = {
+    { "MIGRATION", (const QmpMember[]) {
+        { "status", "MigrationStatus" }, { NULL } } },
+    { "MIGRATION_PASS", (const QmpMember[]) { { "pass", "int" }, { NULL } } },
+};
+
+static const QmpCommandSpec migration_qmp_commands[] = {
+    { .name = "migrate", .fn = migration_qmp_migrate,
+      .args = (const QmpMember[]) {
+          { "uri", "str" }, { "blk", "bool", true }, { "inc", "bool", true },
+          { "detach", "bool", true }, { "resume", "bool", true },
+          { NULL } } },
+    { .name = "migrate_cancel", .fn = migration_qmp_cancel },
+    { .name = "migrate-continue", .fn = migration_qmp_continue,
+      .args = (const QmpMember[]) {
+          { "state", "MigrationStatus" }, { NULL } } },
+    { .name = "migrate-incoming", .fn = migration_qmp_incoming,
+      .args = (const QmpMember[]) { { "uri", "str" }, { NULL } } },
+    { .name = "query-migrate", .fn = migration_qmp_query,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "any" },
+};
+
 void migration_qmp_register_commands(void)
 {
-    qmp_register_command("migrate", migration_qmp_migrate, 0);
-    qmp_register_command("migrate_cancel", migration_qmp_cancel, 0);
-    qmp_register_command("migrate-continue", migration_qmp_continue, 0);
-    qmp_register_command("migrate-incoming", migration_qmp_incoming, 0);
-    qmp_register_command("query-migrate", migration_qmp_query,
-                         QMP_CMD_ALLOW_PRECONFIG);
+    qmp_register_types(migration_qmp_types, ARRAY_SIZE(migration_qmp_types));
+    qmp_register_events(migration_qmp_events,
+                        ARRAY_SIZE(migration_qmp_events));
+    qmp_register_commands(migration_qmp_commands,
+                          ARRAY_SIZE(migration_qmp_commands));
     hmp_register_info("migrate", "", "show migration status",
                       migration_hmp_info);
 }

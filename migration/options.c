@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-schema.h"
 #include "migration/migration-internal.h"
 
 /* QEMU 7.2's MigrationCapability enum, in its order. */
@@ -259,16 +260,28 @@ static json_t *migration_qmp_set_params(json_t *args, Error **errp)
     return json_object();
 }
 
+/*
+ * The schema (monitor/qmp-schema.h), kept loose where the handlers check
+ * members themselves with QEMU's messages ("any"): the dispatcher checks
+ * presence, the array and unknown members.
+ */
+static const QmpCommandSpec migration_options_commands[] = {
+    { .name = "query-migrate-capabilities", .fn = migration_qmp_query_caps,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "[any]" },
+    { .name = "migrate-set-capabilities", .fn = migration_qmp_set_caps,
+      .flags = QMP_CMD_ALLOW_PRECONFIG,
+      .args = (const QmpMember[]) { { "capabilities", "[any]" }, { NULL } } },
+    { .name = "query-migrate-parameters", .fn = migration_qmp_query_params,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "any" },
+    { .name = "migrate-set-parameters", .fn = migration_qmp_set_params,
+      .flags = QMP_CMD_ALLOW_PRECONFIG,
+      .args = (const QmpMember[]) {
+          { "downtime-limit", "any", true }, { "max-bandwidth", "any", true },
+          { NULL } } },
+};
+
 void migration_options_register_commands(void)
 {
-    const unsigned int pre = QMP_CMD_ALLOW_PRECONFIG;
-
-    qmp_register_command("query-migrate-capabilities",
-                         migration_qmp_query_caps, pre);
-    qmp_register_command("migrate-set-capabilities",
-                         migration_qmp_set_caps, pre);
-    qmp_register_command("query-migrate-parameters",
-                         migration_qmp_query_params, pre);
-    qmp_register_command("migrate-set-parameters",
-                         migration_qmp_set_params, pre);
+    qmp_register_commands(migration_options_commands,
+                          ARRAY_SIZE(migration_options_commands));
 }

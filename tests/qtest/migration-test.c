@@ -11,6 +11,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "libqtest.h"
+#include "libqos/migration.h"
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -27,83 +28,6 @@ static char *test_dir;
 static char *test_path(const char *name)
 {
     return g_build_filename(test_dir, name, NULL);
-}
-
-static void test_events_on(QTestState *s)
-{
-    json_decref(qtest_qmp_assert_success_ref(
-        s, "{'execute': 'migrate-set-capabilities', 'arguments': "
-        "{'capabilities': [{'capability': 'events', 'state': true}]}}"));
-}
-
-static QTestState *test_vm(const char *extra)
-{
-    QTestState *s = qtest_init(extra);
-
-    test_events_on(s);
-    return s;
-}
-
-/* Wait for a MIGRATION event with one of the statuses in want ("a|b"). */
-static char *test_wait_status(QTestState *s, const char *want)
-{
-    g_auto(GStrv) names = g_strsplit(want, "|", 0);
-
-    for (;;) {
-        json_t *ev = qtest_qmp_eventwait_ref(s, "MIGRATION");
-        const char *st = json_string_value(json_object_get(
-            json_object_get(ev, "data"), "status"));
-        char *ret = g_strdup(st);
-
-        json_decref(ev);
-        if (g_strv_contains((const char *const *)names, ret)) {
-            return ret;
-        }
-        g_free(ret);
-    }
-}
-
-static void test_assert_status(QTestState *s, const char *want)
-{
-    g_autofree char *st = test_wait_status(s, want);
-
-    g_assert_cmpstr(st, ==, want);
-}
-
-static char *test_runstate(QTestState *s)
-{
-    json_t *r = qtest_qmp_assert_success_ref(s,
-                                             "{'execute': 'query-status'}");
-    char *st = g_strdup(json_string_value(json_object_get(r, "status")));
-
-    json_decref(r);
-    return st;
-}
-
-static void test_assert_runstate(QTestState *s, const char *want)
-{
-    g_autofree char *st = test_runstate(s);
-
-    g_assert_cmpstr(st, ==, want);
-}
-
-static json_t *test_query(QTestState *s)
-{
-    return qtest_qmp_assert_success_ref(s, "{'execute': 'query-migrate'}");
-}
-
-static int64_t test_ram_stat(json_t *info, const char *name)
-{
-    json_t *v = json_object_get(json_object_get(info, "ram"), name);
-
-    g_assert_true(json_is_integer(v));
-    return json_integer_value(v);
-}
-
-static void test_migrate(QTestState *src, const char *uri)
-{
-    json_decref(qtest_qmp_assert_success_ref(
-        src, "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri));
 }
 
 /* ---- RAM patterns ---- */
@@ -137,12 +61,12 @@ static QTestState *test_migrate_to(QTestState *src, const char *dst_args,
 {
     g_autofree char *args = g_strdup_printf("%s -incoming %s", dst_args,
                                             uri);
-    QTestState *dst = test_vm(args);
+    QTestState *dst = qmig_vm(args);
 
-    test_assert_runstate(dst, "inmigrate");
-    test_migrate(src, uri);
-    test_assert_status(src, "completed");
-    test_assert_status(dst, "completed");
+    qmig_assert_runstate(dst, "inmigrate");
+    qmig_migrate(src, uri);
+    qmig_assert_status(src, "completed");
+    qmig_assert_status(dst, "completed");
     return dst;
 }
 
@@ -150,7 +74,7 @@ static void test_unix_patterns_arrive(void)
 {
     g_autofree char *sock = test_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    QTestState *src = test_vm(TEST_RAM);
+    QTestState *src = qmig_vm(TEST_RAM);
     QTestState *dst;
     json_t *info;
 
@@ -158,23 +82,23 @@ static void test_unix_patterns_arrive(void)
     dst = test_migrate_to(src, TEST_RAM, uri);
     test_check_patterns(dst);
     /* the source ran: it stops, the destination runs */
-    test_assert_runstate(src, "postmigrate");
-    test_assert_runstate(dst, "running");
-    info = test_query(src);
+    qmig_assert_runstate(src, "postmigrate");
+    qmig_assert_runstate(dst, "running");
+    info = qmig_query(src);
     g_assert_cmpstr(json_string_value(json_object_get(info, "status")), ==,
                     "completed");
-    g_assert_cmpint(test_ram_stat(info, "normal"), ==, TEST_PATTERN_PAGES);
-    g_assert_cmpint(test_ram_stat(info, "total"), ==, 256 * MiB);
-    g_assert_cmpint(test_ram_stat(info, "dirty-sync-count"), ==, 2);
-    g_assert_cmpint(test_ram_stat(info, "remaining"), ==, 0);
+    g_assert_cmpint(qmig_ram_stat(info, "normal"), ==, TEST_PATTERN_PAGES);
+    g_assert_cmpint(qmig_ram_stat(info, "total"), ==, 256 * MiB);
+    g_assert_cmpint(qmig_ram_stat(info, "dirty-sync-count"), ==, 2);
+    g_assert_cmpint(qmig_ram_stat(info, "remaining"), ==, 0);
     /* pages and little else: never-populated memory is not sent */
-    g_assert_cmpint(test_ram_stat(info, "transferred"), <=,
+    g_assert_cmpint(qmig_ram_stat(info, "transferred"), <=,
                     TEST_PATTERN_PAGES * TEST_PAGE + 64 * KiB);
     g_assert_true(json_is_integer(json_object_get(info, "downtime")));
     g_assert_true(json_is_integer(json_object_get(info, "total-time")));
     g_assert_true(json_is_integer(json_object_get(info, "setup-time")));
     json_decref(info);
-    info = test_query(dst);
+    info = qmig_query(dst);
     g_assert_cmpstr(json_string_value(json_object_get(info, "status")), ==,
                     "completed");
     json_decref(info);
@@ -187,25 +111,25 @@ static void test_events_and_passes(void)
     g_autofree char *sock = test_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree char *args = g_strdup_printf(TEST_RAM " -incoming %s", uri);
-    QTestState *src = test_vm(TEST_RAM);
-    QTestState *dst = test_vm(args);
+    QTestState *src = qmig_vm(TEST_RAM);
+    QTestState *dst = qmig_vm(args);
     json_t *ev;
 
-    test_migrate(src, uri);
-    test_assert_status(src, "setup");
+    qmig_migrate(src, uri);
+    qmig_assert_status(src, "setup");
     ev = qtest_qmp_eventwait_ref(src, "MIGRATION_PASS");
     g_assert_cmpint(json_integer_value(json_object_get(
         json_object_get(ev, "data"), "pass")), ==, 1);
     json_decref(ev);
-    test_assert_status(src, "active");
+    qmig_assert_status(src, "active");
     qtest_qmp_eventwait(src, "STOP");
     ev = qtest_qmp_eventwait_ref(src, "MIGRATION_PASS");
     g_assert_cmpint(json_integer_value(json_object_get(
         json_object_get(ev, "data"), "pass")), ==, 2);
     json_decref(ev);
-    test_assert_status(src, "completed");
-    test_assert_status(dst, "active");
-    test_assert_status(dst, "completed");
+    qmig_assert_status(src, "completed");
+    qmig_assert_status(dst, "active");
+    qmig_assert_status(dst, "completed");
     qtest_qmp_eventwait(dst, "RESUME");
     qtest_quit(dst);
     qtest_quit(src);
@@ -216,13 +140,13 @@ static void test_paused_source_stays_paused(void)
 {
     g_autofree char *sock = test_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    QTestState *src = test_vm(TEST_RAM " -S");
+    QTestState *src = qmig_vm(TEST_RAM " -S");
     QTestState *dst;
 
     test_write_patterns(src);
     dst = test_migrate_to(src, TEST_RAM, uri);
-    test_assert_runstate(src, "postmigrate");
-    test_assert_runstate(dst, "prelaunch");
+    qmig_assert_runstate(src, "postmigrate");
+    qmig_assert_runstate(dst, "prelaunch");
     test_check_patterns(dst);
     qtest_quit(dst);
     qtest_quit(src);
@@ -233,19 +157,19 @@ static void test_running_source_dest_with_S(void)
 {
     g_autofree char *sock = test_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    QTestState *src = test_vm(TEST_RAM);
+    QTestState *src = qmig_vm(TEST_RAM);
     QTestState *dst = test_migrate_to(src, TEST_RAM " -S", uri);
 
-    test_assert_runstate(dst, "paused");
+    qmig_assert_runstate(dst, "paused");
     qtest_quit(dst);
     qtest_quit(src);
 }
 
 static void test_tcp_port_0(void)
 {
-    QTestState *src = test_vm(TEST_RAM);
-    QTestState *dst = test_vm(TEST_RAM " -incoming tcp:127.0.0.1:0");
-    json_t *info = test_query(dst);
+    QTestState *src = qmig_vm(TEST_RAM);
+    QTestState *dst = qmig_vm(TEST_RAM " -incoming tcp:127.0.0.1:0");
+    json_t *info = qmig_query(dst);
     json_t *addr = json_array_get(json_object_get(info, "socket-address"),
                                   0);
     g_autofree char *uri = NULL;
@@ -259,9 +183,9 @@ static void test_tcp_port_0(void)
     g_assert_cmpstr(uri, !=, "tcp:127.0.0.1:0");
     json_decref(info);
     test_write_patterns(src);
-    test_migrate(src, uri);
-    test_assert_status(src, "completed");
-    test_assert_status(dst, "completed");
+    qmig_migrate(src, uri);
+    qmig_assert_status(src, "completed");
+    qmig_assert_status(dst, "completed");
     test_check_patterns(dst);
     qtest_quit(dst);
     qtest_quit(src);
@@ -270,7 +194,7 @@ static void test_tcp_port_0(void)
 /* A destination that reads the stream from uri once events are on. */
 static QTestState *test_dest_deferred(const char *uri)
 {
-    QTestState *dst = test_vm(TEST_RAM " -incoming defer");
+    QTestState *dst = qmig_vm(TEST_RAM " -incoming defer");
 
     json_decref(qtest_qmp_assert_success_ref(
         dst, "{'execute': 'migrate-incoming', 'arguments': {'uri': %s}}",
@@ -283,14 +207,14 @@ static void test_exec_through_cat(void)
     g_autofree char *file = test_path("exec.stream");
     g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
     g_autofree char *in = g_strdup_printf("'exec:cat %s'", file);
-    QTestState *src = test_vm(TEST_RAM);
+    QTestState *src = qmig_vm(TEST_RAM);
     QTestState *dst;
 
     test_write_patterns(src);
-    test_migrate(src, out);
-    test_assert_status(src, "completed");
+    qmig_migrate(src, out);
+    qmig_assert_status(src, "completed");
     dst = test_dest_deferred(in);
-    test_assert_status(dst, "completed");
+    qmig_assert_status(dst, "completed");
     test_check_patterns(dst);
     qtest_quit(dst);
     qtest_quit(src);
@@ -302,14 +226,14 @@ static char *test_save_to_file(QTestState *src, const char *name)
     g_autofree char *file = test_path(name);
     g_autofree char *uri = g_strdup_printf("file:%s,offset=4096", file);
 
-    test_migrate(src, uri);
-    test_assert_status(src, "completed");
+    qmig_migrate(src, uri);
+    qmig_assert_status(src, "completed");
     return g_steal_pointer(&file);
 }
 
 static void test_file_with_offset(void)
 {
-    QTestState *src = test_vm(TEST_RAM " -S");
+    QTestState *src = qmig_vm(TEST_RAM " -S");
     g_autofree char *file = NULL;
     g_autofree char *args = NULL;
     g_autofree char *data = NULL;
@@ -323,9 +247,9 @@ static void test_file_with_offset(void)
     g_assert_cmpmem(data + 4096, 8, "HOTMEMIG", 8);
     args = g_strdup_printf("'file:%s,offset=4096'", file);
     dst = test_dest_deferred(args);
-    test_assert_status(dst, "completed");
+    qmig_assert_status(dst, "completed");
     test_check_patterns(dst);
-    test_assert_runstate(dst, "prelaunch");
+    qmig_assert_runstate(dst, "prelaunch");
     qtest_quit(dst);
     qtest_quit(src);
 }
@@ -346,7 +270,7 @@ static char *test_dest_refuses(const char *args, int *status)
 
 static void test_file_corrupted_refused(void)
 {
-    QTestState *src = test_vm(TEST_RAM " -S");
+    QTestState *src = qmig_vm(TEST_RAM " -S");
     g_autofree char *file = NULL;
     g_autofree char *data = NULL;
     g_autofree char *args = NULL;
@@ -370,7 +294,7 @@ static void test_file_corrupted_refused(void)
 
 static void test_file_truncated_refused(void)
 {
-    QTestState *src = test_vm(TEST_RAM " -S");
+    QTestState *src = qmig_vm(TEST_RAM " -S");
     g_autofree char *file = NULL;
     g_autofree char *args = NULL;
     g_autofree char *err = NULL;
@@ -409,23 +333,23 @@ static void test_refused_by_dest(const char *src_args, const char *dst_args,
                                             message);
     g_autofree char *desc = g_strdup_printf("the destination refused the "
                                             "stream: %s", message);
-    QTestState *src = test_vm(src_args);
+    QTestState *src = qmig_vm(src_args);
     g_autofree char *err_path = test_path("dest.err");
     g_autofree char *full = g_strdup_printf("%s 2>%s", args, err_path);
     QTestState *dst = qtest_init(full);
     json_t *info;
 
     test_write_patterns(src);
-    test_migrate(src, uri);
-    test_assert_status(src, "failed");
+    qmig_migrate(src, uri);
+    qmig_assert_status(src, "failed");
     g_assert_cmpint(qtest_wait_exit(dst), ==, 1);
     g_assert_true(g_file_get_contents(err_path, &err, NULL, NULL));
     g_assert_true(g_str_has_suffix(err, want));
-    info = test_query(src);
+    info = qmig_query(src);
     g_assert_cmpstr(json_string_value(json_object_get(info, "error-desc")),
                     ==, desc);
     json_decref(info);
-    test_assert_runstate(src, "running");
+    qmig_assert_runstate(src, "running");
     test_check_patterns(src);
     qtest_quit(src);
 }
@@ -558,33 +482,33 @@ static void test_stalled_qmp_answers_then_cancel(void)
     g_autofree char *path = test_path("stall.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", path);
     int lfd = test_listen(path);
-    QTestState *src = test_vm(TEST_RAM);
+    QTestState *src = qmig_vm(TEST_RAM);
     uint8_t head[4096];
     json_t *info;
     int fd;
 
     test_write_patterns(src);
     test_write_filler(src);
-    test_migrate(src, uri);
+    qmig_migrate(src, uri);
     fd = test_accept(lfd);
     test_read_exactly(fd, head, sizeof(head));     /* then never read */
     g_assert_cmpmem(head, 8, "HOTMEMIG", 8);
-    test_assert_status(src, "active");
+    qmig_assert_status(src, "active");
     /* the transport is full: QMP and qtest still answer */
-    info = test_query(src);
+    info = qmig_query(src);
     g_assert_cmpstr(json_string_value(json_object_get(info, "status")), ==,
                     "active");
-    g_assert_cmpint(test_ram_stat(info, "transferred"), <, 16 * MiB);
+    g_assert_cmpint(qmig_ram_stat(info, "transferred"), <, 16 * MiB);
     g_assert_true(json_is_integer(json_object_get(info,
                                                   "expected-downtime")));
     json_decref(info);
-    test_assert_runstate(src, "running");
+    qmig_assert_runstate(src, "running");
     g_assert_cmphex(qtest_readq(src, 0x100000), ==, 0x1122334455667788ULL);
     json_decref(qtest_qmp_assert_success_ref(src,
                                              "{'execute': 'migrate_cancel'}"));
-    test_assert_status(src, "cancelling");
-    test_assert_status(src, "cancelled");
-    test_assert_runstate(src, "running");
+    qmig_assert_status(src, "cancelling");
+    qmig_assert_status(src, "cancelled");
+    qmig_assert_runstate(src, "running");
     test_check_patterns(src);
     close(fd);
     close(lfd);
@@ -603,20 +527,20 @@ static void test_dirty_page_resent(void)
                                                 dst_path);
     g_autofree uint8_t *head = g_malloc(4 * MiB);
     int lfd = test_listen(relay_path);
-    QTestState *src = test_vm(TEST_RAM);
-    QTestState *dst = test_vm(dst_args);
+    QTestState *src = qmig_vm(TEST_RAM);
+    QTestState *dst = qmig_vm(dst_args);
     TestRelay relay;
     pthread_t thread;
     json_t *info;
 
     test_write_patterns(src);
     test_write_filler(src);
-    test_migrate(src, src_uri);
+    qmig_migrate(src, src_uri);
     relay.a = test_accept(lfd);
     /* 4 MiB arrived: the page at 1 MiB went out in the first pass */
     test_read_exactly(relay.a, head, 4 * MiB);
     qtest_writeq(src, 0x100000, 0xfeedfacefeedfaceULL);
-    info = test_query(src);
+    info = qmig_query(src);
     g_assert_cmpstr(json_string_value(json_object_get(info, "status")), ==,
                     "active");
     json_decref(info);
@@ -624,16 +548,16 @@ static void test_dirty_page_resent(void)
     test_write_all(relay.b, head, 4 * MiB);
     g_assert_cmpint(pthread_create(&thread, NULL, test_relay_thread, &relay),
                     ==, 0);
-    test_assert_status(src, "completed");
-    test_assert_status(dst, "completed");
+    qmig_assert_status(src, "completed");
+    qmig_assert_status(dst, "completed");
     pthread_join(thread, NULL);
     g_assert_cmphex(qtest_readq(dst, 0x100000), ==, 0xfeedfacefeedfaceULL);
     g_assert_cmphex(qtest_readq(dst, 96 * MiB), ==, 0x3c3c3c3c3c3c3c3cULL);
-    info = test_query(src);
+    info = qmig_query(src);
     /* every written page once, and the rewritten one a second time */
-    g_assert_cmpint(test_ram_stat(info, "normal"), ==,
+    g_assert_cmpint(qmig_ram_stat(info, "normal"), ==,
                     TEST_PATTERN_PAGES + 16 * MiB / TEST_PAGE + 1);
-    g_assert_cmpint(test_ram_stat(info, "dirty-sync-count"), ==, 2);
+    g_assert_cmpint(qmig_ram_stat(info, "dirty-sync-count"), ==, 2);
     json_decref(info);
     close(relay.a);
     close(relay.b);
@@ -647,8 +571,8 @@ static void test_dest_killed_source_resumes(void)
     g_autofree char *sock = test_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree char *args = g_strdup_printf(TEST_RAM " -incoming %s", uri);
-    QTestState *src = test_vm(TEST_RAM);
-    QTestState *dst = test_vm(args);
+    QTestState *src = qmig_vm(TEST_RAM);
+    QTestState *dst = qmig_vm(args);
     json_t *info;
 
     test_write_patterns(src);
@@ -657,16 +581,16 @@ static void test_dest_killed_source_resumes(void)
     json_decref(qtest_qmp_assert_success_ref(
         src, "{'execute': 'migrate-set-parameters', 'arguments': "
         "{'max-bandwidth': 1048576}}"));
-    test_migrate(src, uri);
-    test_assert_status(dst, "active");
+    qmig_migrate(src, uri);
+    qmig_assert_status(dst, "active");
     kill(qtest_pid(dst), SIGKILL);
     g_assert_cmpint(qtest_wait_exit(dst), ==, 128 + SIGKILL);
-    test_assert_status(src, "failed");
-    info = test_query(src);
+    qmig_assert_status(src, "failed");
+    info = qmig_query(src);
     g_assert_true(g_str_has_prefix(json_string_value(json_object_get(
         info, "error-desc")), "failed writing the migration stream: "));
     json_decref(info);
-    test_assert_runstate(src, "running");
+    qmig_assert_runstate(src, "running");
     test_check_patterns(src);
     g_assert_cmphex(qtest_readq(src, 112 * MiB - 8), ==,
                     0x3c3c3c3c3c3c3c3cULL);
@@ -684,8 +608,8 @@ static void test_assert_error(json_t *r, const char *desc)
 
 static void test_command_errors(void)
 {
-    QTestState *src = test_vm(TEST_RAM);
-    QTestState *dst = test_vm(TEST_RAM " -incoming defer");
+    QTestState *src = qmig_vm(TEST_RAM);
+    QTestState *dst = qmig_vm(TEST_RAM " -incoming defer");
     g_autofree char *sock = test_path("late.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     json_t *info;
@@ -706,14 +630,14 @@ static void test_command_errors(void)
                                 "{'uri': 'unix:/x'}}"),
                       "Guest is waiting for an incoming migration");
     /* a failed connect: 'failed' after the command, as QEMU */
-    test_migrate(src, "unix:/nonexistent/x");
-    test_assert_status(src, "failed");
-    info = test_query(src);
+    qmig_migrate(src, "unix:/nonexistent/x");
+    qmig_assert_status(src, "failed");
+    info = qmig_query(src);
     g_assert_cmpstr(json_string_value(json_object_get(info, "error-desc")),
                     ==, "Failed to connect to '/nonexistent/x': No such file "
                     "or directory");
     json_decref(info);
-    test_assert_runstate(src, "running");
+    qmig_assert_runstate(src, "running");
     /* -incoming defer, then migrate-incoming once */
     json_decref(qtest_qmp_assert_success_ref(
         dst, "{'execute': 'migrate-incoming', 'arguments': "
@@ -722,9 +646,9 @@ static void test_command_errors(void)
                                 "'arguments': {'uri': '%s'}}", uri),
                       "The incoming migration has already been started");
     test_write_patterns(src);
-    test_migrate(src, uri);
-    test_assert_status(src, "completed");
-    test_assert_status(dst, "completed");
+    qmig_migrate(src, uri);
+    qmig_assert_status(src, "completed");
+    qmig_assert_status(dst, "completed");
     test_check_patterns(dst);
     qtest_quit(dst);
     qtest_quit(src);
@@ -751,7 +675,7 @@ static void test_cli_incoming_errors(void)
 
 static void test_hmp_info_migrate(void)
 {
-    QTestState *src = test_vm(TEST_RAM " -S");
+    QTestState *src = qmig_vm(TEST_RAM " -S");
     g_autofree char *out = NULL;
     g_autofree char *file = NULL;
 
