@@ -16,6 +16,7 @@
 #include "libqos/virtio-mem.h"
 #include "libqos/virtio-blk.h"
 #include "libqos/backend-proc.h"
+#include "libqos/migration.h"
 #include <sys/stat.h>
 #include <fcntl.h>
 
@@ -53,18 +54,6 @@ static void test_pair_free(TestPair *p)
     g_free(p->dst_log);
 }
 
-/* The source VM, with MIGRATION events on. */
-static QTestState *test_start_src(const char *args)
-{
-    QTestState *s = qtest_init(args);
-    json_t *r = qtest_qmp_assert_success_ref(
-        s, "{'execute': 'migrate-set-capabilities', 'arguments': "
-        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
-
-    json_decref(r);
-    return s;
-}
-
 /* The destination: args and -incoming, its stderr into p->dst_log. */
 static QTestState *test_start_dst(TestPair *p, const char *args)
 {
@@ -74,39 +63,14 @@ static QTestState *test_start_dst(TestPair *p, const char *args)
     return qtest_init(full);
 }
 
-/* Wait for the source's MIGRATION event with a final status. */
-static char *test_wait_final_status(QTestState *s)
-{
-    for (;;) {
-        json_t *ev = qtest_qmp_eventwait_ref(s, "MIGRATION");
-        const char *st = json_string_value(
-            json_object_get(json_object_get(ev, "data"), "status"));
-        char *copy = g_strdup(st);
-
-        json_decref(ev);
-        if (!strcmp(copy, "completed") || !strcmp(copy, "failed") ||
-            !strcmp(copy, "cancelled")) {
-            return copy;
-        }
-        g_free(copy);
-    }
-}
-
-static void test_migrate_start(TestPair *p)
-{
-    json_t *r = qtest_qmp_assert_success_ref(
-        p->src, "{'execute': 'migrate', 'arguments': {'uri': '%s'}}",
-        p->uri);
-
-    json_decref(r);
-}
+#define TEST_FINAL "completed|failed|cancelled"
 
 static void test_migrate(TestPair *p, const char *want)
 {
     g_autofree char *st = NULL;
 
-    test_migrate_start(p);
-    st = test_wait_final_status(p->src);
+    qmig_migrate(p->src, p->uri);
+    st = qmig_wait_status(p->src, TEST_FINAL);
     g_assert_cmpstr(st, ==, want);
 }
 
@@ -179,7 +143,7 @@ static void test_state_and_patterns(void)
     g_autofree char *mdd = NULL;
 
     test_pair_init(&p);
-    p.src = test_start_src(args);
+    p.src = qmig_vm(args);
     p.dst = test_start_dst(&p, args);
     m = qvirtio_mem_init(p.src);
     qvirtio_mem_read_config(m, &before);
@@ -220,23 +184,6 @@ static void test_state_and_patterns(void)
     test_pair_free(&p);
 }
 
-/* Wait for the source's MIGRATION event with status want. */
-static void test_wait_status(QTestState *s, const char *want)
-{
-    for (;;) {
-        json_t *ev = qtest_qmp_eventwait_ref(s, "MIGRATION");
-        const char *st = json_string_value(
-            json_object_get(json_object_get(ev, "data"), "status"));
-        bool found = !strcmp(st, want);
-
-        g_assert_cmpstr(st, !=, "failed");
-        json_decref(ev);
-        if (found) {
-            return;
-        }
-    }
-}
-
 /*
  * requested-size set on the source after the early section went (held
  * before switchover): accepted there, and the destination ends with it.
@@ -250,7 +197,7 @@ static void test_requested_size_during_migration(void)
     QVirtioMem *m;
 
     test_pair_init(&p);
-    p.src = test_start_src(args);
+    p.src = qmig_vm(args);
     p.dst = test_start_dst(&p, args);
     r = qtest_qmp_assert_success_ref(
         p.src, "{'execute': 'migrate-set-capabilities', 'arguments': "
@@ -259,8 +206,8 @@ static void test_requested_size_during_migration(void)
     json_decref(r);
     m = qvirtio_mem_init(p.src);
     qvirtio_mem_read_config(m, &before);
-    test_migrate_start(&p);
-    test_wait_status(p.src, "pre-switchover");
+    qmig_migrate(p.src, p.uri);
+    qmig_assert_status(p.src, "pre-switchover");
     r = qtest_qom_set(p.src, "vmem0", "requested-size", "3221225472");
     g_assert_nonnull(json_object_get(r, "return"));
     json_decref(r);
@@ -268,7 +215,7 @@ static void test_requested_size_during_migration(void)
         p.src, "{'execute': 'migrate-continue', 'arguments': "
         "{'state': 'pre-switchover'}}");
     json_decref(r);
-    test_wait_status(p.src, "completed");
+    qmig_assert_status(p.src, "completed");
     g_assert_cmpuint(test_qom_u64(p.dst, "requested-size"), ==, 3 * GiB);
     test_driver_move(m, p.dst);
     qvirtio_mem_read_config(m, &after);
@@ -310,7 +257,7 @@ static void test_dynamic_memslots_same_aliases(void)
     QVirtioMem *m;
 
     test_pair_init(&p);
-    p.src = test_start_src(args);
+    p.src = qmig_vm(args);
     p.dst = test_start_dst(&p, args);
     m = qvirtio_mem_init(p.src);
     qvirtio_mem_read_config(m, &cfg);
@@ -384,7 +331,7 @@ static void test_hotplugged_device(void)
     QVirtioMem *m;
 
     test_pair_init(&p);
-    p.src = test_start_src(TEST_RP_ARGS);
+    p.src = qmig_vm(TEST_RP_ARGS);
     p.dst = test_start_dst(&p, dst_args);
     r = qtest_qmp_assert_success_ref(
         p.src, "{'execute': 'device_add', 'arguments': {'driver': "
@@ -469,7 +416,7 @@ static void test_vhost_user_blk_after_load(void)
     src_args = g_strdup_printf(TEST_BLK_VM_FMT, qbackend_socket_path(src_b));
     dst_args = g_strdup_printf(TEST_BLK_VM_FMT, qbackend_socket_path(dst_b));
     test_pair_init(&p);
-    p.src = test_start_src(src_args);
+    p.src = qmig_vm(src_args);
     p.dst = test_start_dst(&p, dst_args);
     blk = qvirtio_blk_init(p.src, 0);
     g_assert_nonnull(blk);
@@ -535,30 +482,6 @@ static const TestRefusal test_refusals[] = {
       "ramblock 'mem0' of the source does not exist here" },
 };
 
-/*
- * A destination that will exit(1).  TODO(issue 8): migration/incoming.c's
- * mig_in_fail() leaks its answer line on that exit (reported to the
- * migration branch); until fixed, leak detection is off for this process
- * only, everything else of the sanitizers stays on.
- */
-static QTestState *test_start_dst_refusing(TestPair *p, const char *args)
-{
-    g_autofree char *saved = g_strdup(g_getenv("ASAN_OPTIONS"));
-    g_autofree char *opts = g_strdup_printf("%s%sdetect_leaks=0",
-                                            saved ? saved : "",
-                                            saved ? ":" : "");
-    QTestState *s;
-
-    g_setenv("ASAN_OPTIONS", opts, true);
-    s = test_start_dst(p, args);
-    if (saved) {
-        g_setenv("ASAN_OPTIONS", saved, true);
-    } else {
-        g_unsetenv("ASAN_OPTIONS");
-    }
-    return s;
-}
-
 static char *test_read_file(const char *path)
 {
     char *text = NULL;
@@ -579,10 +502,10 @@ static void test_refused(const void *data)
     int status;
 
     test_pair_init(&p);
-    p.src = test_start_src(TEST_MISMATCH_SRC);
-    p.dst = test_start_dst_refusing(&p, t->dst_args);
-    test_migrate_start(&p);
-    st = test_wait_final_status(p.src);
+    p.src = qmig_vm(TEST_MISMATCH_SRC);
+    p.dst = test_start_dst(&p, t->dst_args);
+    qmig_migrate(p.src, p.uri);
+    st = qmig_wait_status(p.src, TEST_FINAL);
     g_assert_cmpstr(st, ==, "failed");
     status = qtest_wait_exit(p.dst);
     log = test_read_file(p.dst_log);
@@ -682,7 +605,7 @@ static void test_busy_on_source(void)
 
     test_pair_init(&p);
     fifo = test_fifo(&p, "out.fifo");
-    p.src = test_start_src(args);
+    p.src = qmig_vm(args);
     m = qvirtio_mem_init(p.src);
     qvirtio_mem_read_config(m, &cfg);
     g_assert_cmpuint(test_req(m, &cfg, QVIRTIO_MEM_REQ_PLUG, 0, 1, NULL), ==,
@@ -690,14 +613,12 @@ static void test_busy_on_source(void)
     /* More than a pipe holds, so that the stream stalls. */
     qtest_memset(p.src, 0x100000, 0x5a, 4 * MiB);
     uri = g_strdup_printf("exec:cat > %s", fifo);
-    r = qtest_qmp_assert_success_ref(
-        p.src, "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri);
-    json_decref(r);
+    qmig_migrate(p.src, uri);
     test_assert_busy(p.src, m);
     r = qtest_qmp_assert_success_ref(p.src,
                                      "{'execute': 'migrate_cancel'}");
     json_decref(r);
-    st = test_wait_final_status(p.src);
+    st = qmig_wait_status(p.src, TEST_FINAL);
     g_assert_cmpstr(st, ==, "cancelled");
     test_fifo_release(fifo, O_RDONLY);
     /* Not migrating any more: the guest is answered again. */
