@@ -449,7 +449,13 @@ typedef struct TestRefusal {
     const char *path;
     const char *dst_args;
     const char *msg;
+    const char *src_args;       /* NULL: TEST_MISMATCH_SRC */
 } TestRefusal;
+
+#define TEST_DIMM_SRC \
+    "-m 1G,slots=2,maxmem=10G " \
+    "-object memory-backend-ram,id=d0,size=1G,reserve=off " \
+    "-device pc-dimm,id=dimm0,memdev=d0"
 
 static const TestRefusal test_refusals[] = {
     { "/migration-devices/refused/block-size",
@@ -480,6 +486,10 @@ static const TestRefusal test_refusals[] = {
     { "/migration-devices/refused/missing-backend",
       "-m 1G,maxmem=10G",
       "ramblock 'mem0' of the source does not exist here" },
+    { "/migration-devices/refused/pc-dimm-addr",
+      TEST_DIMM_SRC ",addr=0x140000000",
+      "section 'pc-dimm' (/machine/peripheral/dimm0): addr: source "
+      "0x100000000, destination 0x140000000", TEST_DIMM_SRC },
 };
 
 static char *test_read_file(const char *path)
@@ -502,7 +512,7 @@ static void test_refused(const void *data)
     int status;
 
     test_pair_init(&p);
-    p.src = qmig_vm(TEST_MISMATCH_SRC);
+    p.src = qmig_vm(t->src_args ? t->src_args : TEST_MISMATCH_SRC);
     p.dst = test_start_dst(&p, t->dst_args);
     qmig_migrate(p.src, p.uri);
     st = qmig_wait_status(p.src, TEST_FINAL);
@@ -517,7 +527,9 @@ static void test_refused(const void *data)
     /* The source keeps answering, with its device as it was. */
     r = qtest_qmp_assert_success_ref(p.src, "{'execute': 'query-status'}");
     json_decref(r);
-    g_assert_cmpuint(test_qom_u64(p.src, "requested-size"), ==, GiB);
+    if (!t->src_args) {
+        g_assert_cmpuint(test_qom_u64(p.src, "requested-size"), ==, GiB);
+    }
     qtest_quit(p.src);
     test_pair_free(&p);
 }
