@@ -563,10 +563,17 @@ static bool virtio_pci_realize(PCIDevice *dev, Error **errp)
     }
     proxy->nb_vqs = virtio_get_num_queues(vdev);
     proxy->vqs = g_new0(VirtIOPCIQueue, proxy->nb_vqs);
+    if (!virtio_pci_migration_register(proxy, errp)) {
+        goto out_free_queues;
+    }
     virtio_pci_reset_queues(proxy);
     virtio_bind_transport(vdev, &virtio_pci_transport_ops, proxy);
     return true;
 
+out_free_queues:
+    g_clear_pointer(&proxy->vqs, g_free);
+    proxy->nb_vqs = 0;
+    msix_uninit(dev);
 out_finalize_bar:
     dev->io_regions[VIRTIO_PCI_MODERN_BAR].size = 0;
     virtio_pci_finalize_modern_bar(proxy);
@@ -580,6 +587,7 @@ static void virtio_pci_exit(PCIDevice *dev)
     VirtIOPCIProxy *proxy = VIRTIO_PCI(dev);
     VirtIODevice *vdev = virtio_pci_vdev(proxy);
 
+    virtio_pci_migration_unregister(proxy);
     virtio_bind_transport(vdev, NULL, NULL);
     msix_uninit(dev);
     if (dev->has_msix_exclusive_bar) {

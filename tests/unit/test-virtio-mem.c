@@ -344,6 +344,53 @@ static void test_vmem_malformed_request_not_in_use(void)
     test_vmem_free(vmem, "m7");
 }
 
+/*
+ * One record of the geometry: what the properties set before realize is
+ * what the device uses after; the block size and the memslot limit are
+ * decided at pre-plug (the memory-device core's step), not at realize.
+ */
+static void test_vmem_geometry_decided_at_pre_plug(void)
+{
+    g_autoptr(json_t) props = json_pack("{s:s,s:b}", "size", "8G",
+                                        "reserve", false);
+    Object *backend = user_creatable_add(TYPE_MEMORY_BACKEND_RAM, "m8", props,
+                                         true, &error_abort);
+    Object *obj = object_new(TYPE_VIRTIO_MEM);
+    VirtIOMEM *vmem = VIRTIO_MEM(obj);
+    Error *err = NULL;
+
+    object_property_add_child(container_get(object_get_root(), "/machine"),
+                              "8", obj);
+    object_unref(obj);
+    g_assert_false(virtio_mem_pre_plug(vmem, 4, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "'memdev' property is not set");
+    error_free(err);
+    object_property_set_link(obj, VIRTIO_MEM_MEMDEV_PROP, backend,
+                             &error_abort);
+    object_property_set_uint(obj, VIRTIO_MEM_REQUESTED_SIZE_PROP, 2 * GiB,
+                             &error_abort);
+    object_property_set_uint(obj, VIRTIO_MEM_ADDR_PROP, 8 * GiB,
+                             &error_abort);
+    object_property_set_bool(obj, VIRTIO_MEM_DYNAMIC_MEMSLOTS_PROP, true,
+                             &error_abort);
+    /* Not decided yet: the memdev's default is reported, nothing stored. */
+    g_assert_cmpuint(object_property_get_uint(obj, VIRTIO_MEM_BLOCK_SIZE_PROP,
+                                              &error_abort), ==, TEST_BS);
+    g_assert_cmpuint(vmem->blocks.block_size, ==, 0);
+    g_assert_true(virtio_mem_pre_plug(vmem, 4, &error_abort));
+    g_assert_cmpuint(vmem->blocks.block_size, ==, TEST_BS);
+    g_assert_cmpuint(virtio_mem_get_min_alignment(vmem), ==, TEST_BS);
+    g_assert_true(qdev_realize(DEVICE(obj), NULL, &error_abort));
+    g_assert_cmphex(vmem->blocks.addr, ==, 8 * GiB);
+    g_assert_cmpuint(vmem->blocks.requested_size, ==, 2 * GiB);
+    g_assert_cmpuint(vmem->blocks.usable_region_size, ==, 2 * GiB + 256 * MiB);
+    g_assert_cmpuint(vmem->blocks.region_size, ==, 8 * GiB);
+    /* The limit handed over at pre-plug: 4 memslots of 2 GiB. */
+    g_assert_cmpuint(virtio_mem_get_memslots(vmem), ==, 4);
+    g_assert_cmpuint(vmem->memslot_size, ==, 2 * GiB);
+    test_vmem_free(vmem, "m8");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -359,6 +406,8 @@ int main(int argc, char **argv)
                     test_vmem_unplug_discard_failure_is_busy);
     g_test_add_func("/virtio-mem/unplug/discard-failure-listener-refuses-"
                     "back-is-unplugged", test_vmem_unplug_discard_failure_refused_back);
+    g_test_add_func("/virtio-mem/geometry/decided-at-pre-plug-one-record",
+                    test_vmem_geometry_decided_at_pre_plug);
     g_test_add_func("/virtio-mem/request/malformed-is-not-in-use",
                     test_vmem_malformed_request_not_in_use);
     return g_test_run();
