@@ -523,7 +523,8 @@ static void test_stalled_qmp_answers_then_cancel(void)
  * With downtime_ms 0 the 4 KiB left after the first pass do not fit in
  * the downtime: one more pre-copy pass sends them, then the last one.
  */
-static void test_dirty_page_common(int64_t downtime_ms, int nb_passes)
+static void test_dirty_page_common(int64_t downtime_ms, int nb_passes,
+                                   bool stop_meanwhile)
 {
     g_autofree char *relay_path = test_path("relay.sock");
     g_autofree char *dst_path = test_path("dst.sock");
@@ -548,6 +549,9 @@ static void test_dirty_page_common(int64_t downtime_ms, int nb_passes)
     /* 4 MiB arrived: the page at 1 MiB went out in the first pass */
     test_read_exactly(relay.a, head, 4 * MiB);
     qtest_writeq(src, 0x100000, 0xfeedfacefeedfaceULL);
+    if (stop_meanwhile) {
+        json_decref(qtest_qmp_assert_success_ref(src, "{'execute': 'stop'}"));
+    }
     info = qmig_query(src);
     g_assert_cmpstr(json_string_value(json_object_get(info, "status")), ==,
                     "active");
@@ -561,6 +565,9 @@ static void test_dirty_page_common(int64_t downtime_ms, int nb_passes)
     pthread_join(thread, NULL);
     g_assert_cmphex(qtest_readq(dst, 0x100000), ==, 0xfeedfacefeedfaceULL);
     g_assert_cmphex(qtest_readq(dst, 96 * MiB), ==, 0x3c3c3c3c3c3c3c3cULL);
+    /* the source's state at switchover decides the destination's */
+    qmig_assert_runstate(dst, stop_meanwhile ? "paused" : "running");
+    qmig_assert_runstate(src, "postmigrate");
     info = qmig_query(src);
     /* every written page once, and the rewritten one a second time */
     g_assert_cmpint(qmig_ram_stat(info, "normal"), ==,
@@ -576,12 +583,17 @@ static void test_dirty_page_common(int64_t downtime_ms, int nb_passes)
 
 static void test_dirty_page_resent(void)
 {
-    test_dirty_page_common(300, 2);
+    test_dirty_page_common(300, 2, false);
+}
+
+static void test_stopped_during_precopy(void)
+{
+    test_dirty_page_common(300, 2, true);
 }
 
 static void test_dirty_page_downtime_0_one_more_pass(void)
 {
-    test_dirty_page_common(0, 3);
+    test_dirty_page_common(0, 3, false);
 }
 
 static void test_dest_killed_source_resumes(void)
@@ -796,6 +808,8 @@ int main(int argc, char **argv)
                     test_stalled_qmp_answers_then_cancel);
     g_test_add_func("/migration/precopy/dirty-page-resent",
                     test_dirty_page_resent);
+    g_test_add_func("/migration/runstate/stopped-during-precopy-dest-paused",
+                    test_stopped_during_precopy);
     g_test_add_func("/migration/precopy/downtime-0-takes-one-more-pass",
                     test_dirty_page_downtime_0_one_more_pass);
     g_test_add_func("/migration/fault/dest-killed-source-resumes",
