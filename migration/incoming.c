@@ -241,6 +241,7 @@ static void mig_in_complete(MigIncoming *in)
     g_autofree char *src_state = NULL;
     Error *err = NULL;
 
+    mig_ram_load_flush(in->ram);
     if (!mig_in_post_load(in, &err)) {
         mig_in_fail(err);
     }
@@ -269,11 +270,18 @@ static bool mig_in_frame(MigIncoming *in, const MigFrame *fr, Error **errp)
     case MIG_FRAME_HEADER:
         return mig_in_load_header(in, fr, errp);
     case MIG_FRAME_EARLY:
-    case MIG_FRAME_DEVICE:
         return mig_in_load_section(in, fr, errp);
-    case MIG_FRAME_RAM_DATA:
+    case MIG_FRAME_DEVICE:
+        /* device state after all RAM is in place */
+        mig_ram_load_flush(in->ram);
+        return mig_in_load_section(in, fr, errp);
+    case MIG_FRAME_RAM_DATA: {
+        g_autoptr(GByteArray) owner = mig_stream_frame_buffer(&in->r);
+
+        return mig_ram_load_frame(in->ram, fr, owner, errp);
+    }
     case MIG_FRAME_RAM_ZERO:
-        return mig_ram_load_frame(in->ram, fr, errp);
+        return mig_ram_load_frame(in->ram, fr, NULL, errp);
     default:
         return true;    /* PASS, END: checked by the reader */
     }

@@ -152,6 +152,12 @@ typedef struct MigStreamReader {
 
 void mig_stream_reader_init(MigStreamReader *r);
 void mig_stream_reader_destroy(MigStreamReader *r);
+/*
+ * The buffer holding the frame mig_stream_next just returned (a new
+ * reference): its payload stays valid while the reference is held; the
+ * reader goes on in a new buffer.
+ */
+GByteArray *mig_stream_frame_buffer(MigStreamReader *r);
 /* Bytes still missing to complete the next frame (0: it is whole). */
 size_t mig_stream_wanted(const MigStreamReader *r);
 /* Room for len more bytes; then commit how many were written there. */
@@ -206,8 +212,17 @@ const MigRamStats *mig_ram_save_stats(const MigRamSave *rs);
  * missing on either side) and prepare to load.  NULL with errp set.
  */
 MigRamLoad *mig_ram_load_header(MigFields *f, Error **errp);
-/* Apply one RAM_DATA / RAM_ZERO frame after checking its range. */
-bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr, Error **errp);
+/*
+ * Check one RAM_DATA / RAM_ZERO frame (errp: nothing applied) and hand it
+ * to the loader's worker thread, which applies frames in order.  owner
+ * holds the frame's payload: a reference is kept until it is applied.
+ * May wait for the worker when it is far behind.
+ */
+bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr,
+                        GByteArray *owner, Error **errp);
+/* Wait until every frame handed over is applied (before device state). */
+void mig_ram_load_flush(MigRamLoad *rl);
+/* Flushes, stops the worker. */
 void mig_ram_load_free(MigRamLoad *rl);
 
 /* ---- transport.c ---- */

@@ -6,7 +6,8 @@
  * fds); later passes visit the pages the dirty log (softmmu/dirty-log.c)
  * saw written.  Discarded and never-populated ranges are never read; they
  * and zero pages travel as ZERO ranges, which the destination discards.
- * Frames and CRCs are stream.c's; when passes happen, outgoing.c's.
+ * Frames and CRCs are stream.c's; when passes happen, outgoing.c's; the
+ * destination's side is ram-load.c's.
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
@@ -14,39 +15,14 @@
 #include "exec/memory.h"
 #include "exec/ram-dirty-log.h"
 #include "migration/migration-internal.h"
+#include "migration/ram-internal.h"
 #include "migration/trace.h"
 #include <fcntl.h>
-#include <sys/mman.h>
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23      /* Linux 5.14 */
-#endif
-
-#define MIG_RAM_PAGE RAM_DIRTY_PAGE_SIZE
 #define MIG_RAM_FRAME_PAGES 256     /* 1 MiB of data per frame */
-#define MIG_RAM_HEAD_SIZE 10        /* block index u16, offset u64 */
 #define MIG_RAM_STEPS_MAX 4096      /* chunks per mig_ram_save_iterate */
 
-/* A range of one block to visit in this pass. */
-typedef struct MigRamRange {
-    uint64_t offset;
-    uint64_t len;
-    bool zero;                  /* known empty: one ZERO frame, no read */
-} MigRamRange;
 
-typedef struct MigRamBlock {
-    RAMBlock *rb;
-    uint8_t *host;
-    uint64_t size;              /* bytes; used length */
-    int fd;                     /* -1: anonymous */
-    off_t fd_offset;
-    bool private_anon;          /* pagemap tells what is populated */
-    MemoryRegion *mr;
-    RamDiscardManager *rdm;     /* NULL: all of the block may hold data */
-    GArray *todo;               /* MigRamRange, this pass */
-    guint todo_idx;
-    uint64_t cursor;            /* offset inside todo[todo_idx] */
-} MigRamBlock;
 
 struct MigRamSave {
     GArray *blocks;             /* MigRamBlock, in RAMBlock order */
@@ -63,7 +39,7 @@ struct MigRamSave {
 
 /* ---- helpers shared by both sides ---- */
 
-static bool mig_ram_page_is_zero(const uint8_t *p)
+bool mig_ram_page_is_zero(const uint8_t *p)
 {
     const uint64_t *w = (const uint64_t *)p;
     uint64_t acc = 0;
@@ -74,7 +50,7 @@ static bool mig_ram_page_is_zero(const uint8_t *p)
     return acc == 0;
 }
 
-static MemoryRegionSection mig_ram_section(MigRamBlock *b, uint64_t offset,
+MemoryRegionSection mig_ram_section(MigRamBlock *b, uint64_t offset,
                                            uint64_t len)
 {
     MemoryRegionSection s = {
@@ -105,7 +81,7 @@ static int mig_ram_collect_block(RAMBlock *rb, void *opaque)
     return 0;
 }
 
-static GArray *mig_ram_collect_blocks(void)
+GArray *mig_ram_collect_blocks(void)
 {
     GArray *blocks = g_array_new(false, false, sizeof(MigRamBlock));
 
@@ -113,7 +89,7 @@ static GArray *mig_ram_collect_blocks(void)
     return blocks;
 }
 
-static void mig_ram_free_blocks(GArray *blocks)
+void mig_ram_free_blocks(GArray *blocks)
 {
     for (guint i = 0; i < blocks->len; i++) {
         g_array_free(g_array_index(blocks, MigRamBlock, i).todo, true);
@@ -479,206 +455,5 @@ bool mig_ram_save_iterate(MigRamSave *rs, MigStreamWriter *w, size_t budget)
     mig_ram_flush_zero(rs, w);
     mig_le_put(pass, rs->pass, 4);
     mig_stream_put_frame(w, MIG_FRAME_PASS, pass, sizeof(pass), NULL, 0);
-    return true;
-}
-
-/* ---- destination ---- */
-
-struct MigRamLoad {
-    GArray *blocks;             /* MigRamBlock, in the source's order */
-};
-
-void mig_ram_load_free(MigRamLoad *rl)
-{
-    if (rl) {
-        mig_ram_free_blocks(rl->blocks);
-        g_free(rl);
-    }
-}
-
-static MigRamBlock *mig_ram_find_local(GArray *local, const char *idstr)
-{
-    for (guint i = 0; i < local->len; i++) {
-        MigRamBlock *b = &g_array_index(local, MigRamBlock, i);
-
-        if (!strcmp(qemu_ram_get_idstr(b->rb), idstr)) {
-            return b;
-        }
-    }
-    return NULL;
-}
-
-/* Match one block of the source's list with this VM's; move it over. */
-static bool mig_ram_load_match(MigRamLoad *rl, GArray *local,
-                               const char *idstr, uint64_t size,
-                               GHashTable *seen, Error **errp)
-{
-    MigRamBlock *b = mig_ram_find_local(local, idstr);
-    MigRamBlock copy;
-
-    if (!b) {
-        error_setg(errp, "ramblock '%s' of the source does not exist here",
-                   idstr);
-        return false;
-    }
-    if (b->size != size) {
-        error_setg(errp, "ramblock '%s': size %s on the source, %s here",
-                   idstr, size_str(size).s, size_str(b->size).s);
-        return false;
-    }
-    if (!g_hash_table_add(seen, (gpointer)qemu_ram_get_idstr(b->rb))) {
-        error_setg(errp, "ramblock '%s' is listed twice by the source",
-                   idstr);
-        return false;
-    }
-    copy = *b;
-    copy.todo = g_array_new(false, false, sizeof(MigRamRange));
-    g_array_append_val(rl->blocks, copy);
-    return true;
-}
-
-static bool mig_ram_load_check_all_sent(GArray *local, GHashTable *seen,
-                                        Error **errp)
-{
-    for (guint i = 0; i < local->len; i++) {
-        const char *id = qemu_ram_get_idstr(
-            g_array_index(local, MigRamBlock, i).rb);
-
-        if (!g_hash_table_contains(seen, id)) {
-            error_setg(errp, "ramblock '%s' exists here but not on the "
-                       "source", id);
-            return false;
-        }
-    }
-    return true;
-}
-
-MigRamLoad *mig_ram_load_header(MigFields *f, Error **errp)
-{
-    MigRamLoad *rl = g_new0(MigRamLoad, 1);
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-    GArray *local = mig_ram_collect_blocks();
-    uint32_t nb = 0;
-    bool ok = mig_get_u32(f, "nb-ramblocks", &nb, errp);
-
-    rl->blocks = g_array_new(false, false, sizeof(MigRamBlock));
-    for (uint32_t i = 0; ok && i < nb; i++) {
-        g_autofree char *idstr = NULL;
-        uint64_t size;
-
-        ok = mig_get_str(f, "ramblock", &idstr, errp) &&
-             mig_get_u64(f, "size", &size, errp) &&
-             mig_ram_load_match(rl, local, idstr, size, seen, errp);
-    }
-    ok = ok && mig_ram_load_check_all_sent(local, seen, errp);
-    mig_ram_free_blocks(local);
-    if (!ok) {
-        mig_ram_load_free(rl);
-        return NULL;
-    }
-    return rl;
-}
-
-/* The block and range a RAM frame names, checked against the block. */
-static MigRamBlock *mig_ram_load_range(MigRamLoad *rl, const MigFrame *fr,
-                                       uint64_t offset, uint64_t len,
-                                       Error **errp)
-{
-    guint idx = mig_le_get(fr->payload, 2);
-    MigRamBlock *b;
-    uint64_t end;
-
-    if (idx >= rl->blocks->len) {
-        error_setg(errp, "frame %u (%s): ramblock index %u, the header "
-                   "lists %u", fr->seq, mig_frame_type_name(fr->type), idx,
-                   rl->blocks->len);
-        return NULL;
-    }
-    b = &g_array_index(rl->blocks, MigRamBlock, idx);
-    if (offset % MIG_RAM_PAGE || len % MIG_RAM_PAGE || !len ||
-        __builtin_add_overflow(offset, len, &end) || end > b->size) {
-        error_setg(errp, "frame %u (%s): ramblock '%s': range 0x%" PRIx64
-                   " + 0x%" PRIx64 " is not whole pages inside its %s",
-                   fr->seq, mig_frame_type_name(fr->type),
-                   qemu_ram_get_idstr(b->rb), offset, len,
-                   size_str(b->size).s);
-        return NULL;
-    }
-    return b;
-}
-
-/* Zero the non-zero pages of a range without populating the others. */
-static void mig_ram_clear_pages(MigRamBlock *b, uint64_t offset,
-                                uint64_t len)
-{
-    for (uint64_t p = offset; p < offset + len; p += MIG_RAM_PAGE) {
-        if (!mig_ram_page_is_zero(b->host + p)) {
-            memset(b->host + p, 0, MIG_RAM_PAGE);
-        }
-    }
-}
-
-/* Make [offset, + len) read zero and give its memory back to the host. */
-static void mig_ram_load_zero(MigRamBlock *b, uint64_t offset, uint64_t len)
-{
-    uint64_t psize = qemu_ram_pagesize(b->rb);
-    uint64_t start = QEMU_ALIGN_UP(offset, psize);
-    uint64_t end = QEMU_ALIGN_DOWN(offset + len, psize);
-
-    if (start >= end || ram_block_discard_range(b->rb, start, end - start)) {
-        mig_ram_clear_pages(b, offset, len);
-        return;
-    }
-    mig_ram_clear_pages(b, offset, start - offset);
-    mig_ram_clear_pages(b, end, offset + len - end);
-}
-
-/*
- * Fault the pages of a data frame in with one call rather than one trap
- * per page (the copy then finds them present).  Best effort: kernels
- * before 5.14 and blocks that cannot take it just fault as usual.
- */
-static void mig_ram_populate(MigRamBlock *b, uint64_t offset, uint64_t len)
-{
-    if (b->private_anon) {
-        madvise(b->host + offset, len, MADV_POPULATE_WRITE);
-    }
-}
-
-bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr, Error **errp)
-{
-    uint64_t offset;
-    uint64_t len;
-    MigRamBlock *b;
-    MemoryRegionSection s;
-
-    if (fr->len < MIG_RAM_HEAD_SIZE + (fr->type == MIG_FRAME_RAM_ZERO ? 8
-                                                                      : 0)) {
-        error_setg(errp, "frame %u (%s): %zu bytes are too short", fr->seq,
-                   mig_frame_type_name(fr->type), fr->len);
-        return false;
-    }
-    offset = mig_le_get(fr->payload + 2, 8);
-    len = fr->type == MIG_FRAME_RAM_ZERO ?
-          mig_le_get(fr->payload + MIG_RAM_HEAD_SIZE, 8) :
-          fr->len - MIG_RAM_HEAD_SIZE;
-    b = mig_ram_load_range(rl, fr, offset, len, errp);
-    if (!b) {
-        return false;
-    }
-    if (fr->type == MIG_FRAME_RAM_ZERO) {
-        mig_ram_load_zero(b, offset, len);
-        return true;
-    }
-    s = mig_ram_section(b, offset, len);
-    if (b->rdm && !ram_discard_manager_is_populated(b->rdm, &s)) {
-        error_setg(errp, "frame %u (ram-data): ramblock '%s': data for "
-                   "0x%" PRIx64 " + 0x%" PRIx64 ", which is discarded here "
-                   "(unplugged)", fr->seq, qemu_ram_get_idstr(b->rb), offset,
-                   len);
-        return false;
-    }
-    mig_ram_populate(b, offset, len);
-    memcpy(b->host + offset, fr->payload + MIG_RAM_HEAD_SIZE, len);
     return true;
 }

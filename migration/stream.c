@@ -128,7 +128,7 @@ void mig_stream_reader_init(MigStreamReader *r)
 void mig_stream_reader_destroy(MigStreamReader *r)
 {
     if (r->buf) {
-        g_byte_array_free(r->buf, true);
+        g_byte_array_unref(r->buf);
     }
     r->buf = NULL;
     g_clear_pointer(&r->runstate, g_free);
@@ -141,6 +141,20 @@ static void mig_stream_reader_compact(MigStreamReader *r)
         g_byte_array_remove_range(r->buf, 0, r->pos);
         r->pos = 0;
     }
+}
+
+GByteArray *mig_stream_frame_buffer(MigStreamReader *r)
+{
+    GByteArray *old = r->buf;
+    size_t left = old->len - r->pos;
+
+    /* the next frame's first bytes move over; the old buffer is kept */
+    r->buf = g_byte_array_sized_new(MIG_FRAME_HEAD_SIZE +
+                                    MIG_FRAME_MAX_PAYLOAD +
+                                    MIG_FRAME_TAIL_SIZE);
+    g_byte_array_append(r->buf, old->data + r->pos, left);
+    r->pos = 0;
+    return old;
 }
 
 size_t mig_stream_wanted(const MigStreamReader *r)
