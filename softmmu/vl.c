@@ -25,6 +25,7 @@
 #include "hw/i386/pc.h"
 #include "softmmu/vl-internal.h"
 #include "softmmu/trace.h"
+#include "hw/vfio/vfio-container.h"
 #include <fcntl.h>
 #include <signal.h>
 
@@ -1044,6 +1045,7 @@ static void vl_start_monitors(VlConfig *cfg)
     hostmem_qmp_register();
     memory_devices_register_commands();
     qdev_monitor_register();
+    vfio_register_commands();
     for (i = 0; i < cfg->qmps->len; i++) {
         VlQmp *q = g_ptr_array_index(cfg->qmps, i);
 

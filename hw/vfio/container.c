@@ -106,6 +106,7 @@ static int vfio_container_map(VFIOContainer *c, const VFIODMAMap *map)
                                          "limit");
         return -ENOSPC;
     }
+    c->nb_requests++;
     ret = c->ops->dma_map(c->opaque, map);
     trace_vfio_container_map(c->name, map->iova, map->size, map->fd_offset,
                              ret);
@@ -122,8 +123,12 @@ static int vfio_container_map(VFIOContainer *c, const VFIODMAMap *map)
 /* Unmap and forget m (a table entry, freed). */
 static void vfio_container_unmap_entry(VFIOContainer *c, VFIODMAMap *m)
 {
-    int ret = c->stopped ? 0 : c->ops->dma_unmap(c->opaque, m);
+    int ret = 0;
 
+    if (!c->stopped) {
+        c->nb_requests++;
+        ret = c->ops->dma_unmap(c->opaque, m);
+    }
     trace_vfio_container_unmap(c->name, m->iova, m->size, ret);
     if (ret) {
         warn_report("vfio '%s': unmapping DMA range 0x%" PRIx64 "+0x%" PRIx64
@@ -494,6 +499,16 @@ uint64_t vfio_container_worst_mappings(const VFIOContainer *c)
 bool vfio_container_coalesces(const VFIOContainer *c)
 {
     return c->cfg.coalesce;
+}
+
+bool vfio_container_is_stopped(const VFIOContainer *c)
+{
+    return c->stopped;
+}
+
+uint64_t vfio_container_nb_requests(const VFIOContainer *c)
+{
+    return c->nb_requests;
 }
 
 typedef struct VFIOForeach {

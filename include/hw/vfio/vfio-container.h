@@ -70,6 +70,7 @@ struct VFIOContainer {
     uint64_t worst_mappings;    /* sum of what accepted sections may need */
     Error *refusal;             /* first refusal while starting */
     bool stopped;               /* backend gone: accept and map nothing */
+    uint64_t nb_requests;       /* map/unmap requests given to the backend */
     bool refusal_warned;
 };
 
@@ -104,6 +105,8 @@ uint64_t vfio_container_max_mappings(const VFIOContainer *c);
 uint64_t vfio_container_nb_mappings(const VFIOContainer *c);
 uint64_t vfio_container_worst_mappings(const VFIOContainer *c);
 bool vfio_container_coalesces(const VFIOContainer *c);
+bool vfio_container_is_stopped(const VFIOContainer *c);
+uint64_t vfio_container_nb_requests(const VFIOContainer *c);
 /* Call fn for each mapping in iova order; stops on non-zero. O(mappings). */
 int vfio_container_foreach_mapping(VFIOContainer *c,
                                    int (*fn)(const VFIODMAMap *map,

@@ -1,0 +1,291 @@
+/*
+ * vfio-user-pci through the real binary against a real vfio-user server:
+ * libvfio-user's gpio-pci-idio-16 sample (built by
+ * tests/build-vfio-user-peer.sh; $QTEST_VFU_SERVER).  The server's debug
+ * log is its DMA table: "mapped DMA region iova=[A, B) vaddr=V" and
+ * "removing DMA region [A, B)".  After every step the table must cover
+ * exactly boot RAM plus the plugged virtio-mem blocks, and a word written
+ * by the guest at each mapped address must be what the server reads at
+ * its mapping (read from /proc/PID/mem): fds and offsets translate right.
+ */
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "libqtest.h"
+#include "libqos/virtio-mem.h"
+#include "libqos/backend-proc.h"
+#include <fcntl.h>
+
+#define TEST_BS (2 * MiB)
+#define TEST_BOOT_RAM "512M"
+/* Boot RAM as the server must see it (hotmem's q35 has no ROM holes). */
+static const uint64_t test_boot_ranges[][2] = {
+    { 0, 512 * MiB },
+};
+
+typedef struct TestEntry {
+    uint64_t start;
+    uint64_t end;
+    uint64_t vaddr;
+} TestEntry;
+
+typedef struct TestVM {
+    QBackend *srv;
+    QTestState *qts;
+    QVirtioMem *m;
+    QVirtioMemConfig cfg;
+} TestVM;
+
+static const char *test_server(void)
+{
+    return getenv("QTEST_VFU_SERVER");
+}
+
+static bool test_skip_without_server(void)
+{
+    if (!test_server() || qtest_is_reference()) {
+        g_test_skip(qtest_is_reference()
+                    ? "QEMU 7.2 has no vfio-user-pci"
+                    : "no vfio-user server ($QTEST_VFU_SERVER: libvfio-user needs json-c and cmocka)");
+        return true;
+    }
+    return false;
+}
+
+static char *test_vfu_json(TestVM *vm, const char *extra)
+{
+    return g_strdup_printf("-device '{\"driver\":\"vfio-user-pci\",\"id\":\"vfu0\","
+                           "\"socket\":{\"type\":\"unix\",\"path\":\"%s\"}%s}' ",
+                           qbackend_socket_path(vm->srv), extra ? extra : "");
+}
+
+/* vfio before or after the virtio-mem device, dynamic-memslots on or off. */
+static void test_vm_start(TestVM *vm, bool vfio_first, bool dynamic,
+                          const char *vfu_extra)
+{
+    g_autofree char *vfu = NULL;
+    g_autofree char *args = NULL;
+    g_autofree char *vmem = g_strdup_printf(
+        "-object memory-backend-memfd,id=mem0,size=16G,share=on "
+        "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G%s ",
+        dynamic ? ",dynamic-memslots=on" : "");
+
+    memset(vm, 0, sizeof(*vm));
+    vm->srv = qbackend_vfu_start(test_server());
+    vfu = test_vfu_json(vm, vfu_extra);
+    args = g_strdup_printf("-m " TEST_BOOT_RAM ",maxmem=20G "
+                           "-object memory-backend-memfd,id=ram0,size="
+                           TEST_BOOT_RAM ",share=on "
+                           "-machine memory-backend=ram0 %s%s",
+                           vfio_first ? vfu : vmem, vfio_first ? vmem : vfu);
+    vm->qts = qtest_init(args);
+    vm->m = qvirtio_mem_init(vm->qts);
+    g_assert_nonnull(vm->m);
+    qvirtio_mem_read_config(vm->m, &vm->cfg);
+}
+
+static void test_vm_stop(TestVM *vm)
+{
+    qvirtio_mem_free(vm->m);
+    qtest_quit(vm->qts);
+    qbackend_stop(vm->srv);
+}
+
+static uint64_t test_gpa(TestVM *vm, uint64_t block)
+{
+    return vm->cfg.addr + block * TEST_BS;
+}
+
+static uint16_t test_req(TestVM *vm, uint16_t type, uint64_t block,
+                         uint16_t nb)
+{
+    return qvirtio_mem_request(vm->m, type, test_gpa(vm, block), nb, NULL);
+}
+
+/* ---- the server's table, from its log ---- */
+
+static uint64_t test_parse_ptr(const char *s)
+{
+    return strncmp(s, "(nil)", 5) == 0 ? 0 : g_ascii_strtoull(s, NULL, 16);
+}
+
+static gint test_entry_cmp(gconstpointer a, gconstpointer b)
+{
+    const TestEntry *x = a;
+    const TestEntry *y = b;
+
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void test_table_remove(GArray *t, uint64_t start, uint64_t end)
+{
+    for (guint i = 0; i < t->len; i++) {
+        TestEntry *e = &g_array_index(t, TestEntry, i);
+
+        if (e->start == start && e->end == end) {
+            g_array_remove_index(t, i);
+            return;
+        }
+    }
+    g_error("server removed [0x%" PRIx64 ", 0x%" PRIx64 ") it never mapped",
+            start, end);
+}
+
+/* The server's DMA table now; a refused unmap fails the test. */
+static GArray *test_server_table(TestVM *vm)
+{
+    g_autofree char *log = qbackend_log(vm->srv);
+    g_auto(GStrv) lines = g_strsplit(log, "\n", 0);
+    GArray *t = g_array_new(false, false, sizeof(TestEntry));
+
+    for (int i = 0; lines[i]; i++) {
+        const char *p;
+
+        g_assert_null(strstr(lines[i], "failed to remove DMA region"));
+        g_assert_null(strstr(lines[i], "failed to add DMA region"));
+        if ((p = strstr(lines[i], "mapped DMA region iova=["))) {
+            TestEntry e;
+
+            p += strlen("mapped DMA region iova=[");
+            e.start = test_parse_ptr(p);
+            e.end = test_parse_ptr(strstr(p, ", ") + 2);
+            e.vaddr = test_parse_ptr(strstr(p, "vaddr=") + 6);
+            g_array_append_val(t, e);
+        } else if ((p = strstr(lines[i], "removing DMA region ["))) {
+            uint64_t start;
+            uint64_t end;
+
+            p += strlen("removing DMA region [");
+            start = g_ascii_strtoull(p, NULL, 16);
+            end = g_ascii_strtoull(strstr(p, ", ") + 2, NULL, 16);
+            test_table_remove(t, start, end);
+        }
+    }
+    g_array_sort(t, test_entry_cmp);
+    return t;
+}
+
+/* The guest writes a word at gpa; the server reads it at vaddr. */
+static void test_check_translation(TestVM *vm, uint64_t gpa, uint64_t vaddr)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/mem",
+                                            (int)qbackend_pid(vm->srv));
+    uint64_t word = 0x5a5a000000000000ULL ^ gpa;
+    uint64_t seen = 0;
+    int fd = open(path, O_RDONLY);
+
+    g_assert_cmpint(fd, >=, 0);
+    qtest_writeq(vm->qts, gpa, word);
+    g_assert_cmpint(pread(fd, &seen, sizeof(seen), vaddr), ==, sizeof(seen));
+    close(fd);
+    g_assert_cmphex(seen, ==, word);
+}
+
+/*
+ * The table is exactly boot RAM plus these runs of blocks, mapped one run
+ * per entry; runs: pairs (first, nb), terminated by nb 0.
+ */
+static void test_assert_table(TestVM *vm, const uint64_t (*runs)[2])
+{
+    g_autoptr(GArray) t = test_server_table(vm);
+    guint n = 0;
+
+    for (; n < G_N_ELEMENTS(test_boot_ranges); n++) {
+        TestEntry *e;
+
+        g_assert_cmpuint(n, <, t->len);
+        e = &g_array_index(t, TestEntry, n);
+        g_assert_cmphex(e->start, ==, test_boot_ranges[n][0]);
+        g_assert_cmphex(e->end, ==, test_boot_ranges[n][1]);
+        test_check_translation(vm, e->start + 0x1000, e->vaddr + 0x1000);
+    }
+    for (int r = 0; runs && runs[r][1]; r++, n++) {
+        TestEntry *e;
+
+        g_assert_cmpuint(n, <, t->len);
+        e = &g_array_index(t, TestEntry, n);
+        g_assert_cmphex(e->start, ==, test_gpa(vm, runs[r][0]));
+        g_assert_cmphex(e->end, ==, test_gpa(vm, runs[r][0] + runs[r][1]));
+        test_check_translation(vm, e->end - 8, e->vaddr + (e->end - 8 -
+                                                           e->start));
+    }
+    g_assert_cmpuint(t->len, ==, n);
+}
+
+#define RUNS(...) ((const uint64_t (*)[2])(const uint64_t[][2]) { __VA_ARGS__, { 0, 0 } })
+
+/* ---- tests ---- */
+
+static void test_table_follows_plug(gconstpointer data)
+{
+    int variant = GPOINTER_TO_INT(data);
+    bool vfio_first = variant & 1;
+    bool dynamic = variant & 2;
+    TestVM vm;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    test_vm_start(&vm, vfio_first, dynamic, NULL);
+    test_assert_table(&vm, NULL);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 0, 8), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 600, 2), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_assert_table(&vm, RUNS({ 0, 8 }, { 600, 2 }));
+    /* Unplug inside a run: split, the rest mapped again. */
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_UNPLUG, 2, 3), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_assert_table(&vm, RUNS({ 0, 2 }, { 5, 3 }, { 600, 2 }));
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_UNPLUG_ALL, 0, 0), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_assert_table(&vm, NULL);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 10, 4), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_assert_table(&vm, RUNS({ 10, 4 }));
+    qtest_qmp_assert_success_ref(vm.qts, "{'execute': 'system_reset'}");
+    qtest_qmp_eventwait(vm.qts, "RESET");
+    test_assert_table(&vm, NULL);
+    /* Re-plug after reset: the driver starts over. */
+    qvirtio_mem_free(vm.m);
+    vm.m = qvirtio_mem_init(vm.qts);
+    qvirtio_mem_read_config(vm.m, &vm.cfg);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 1, 1), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_assert_table(&vm, RUNS({ 1, 1 }));
+    test_vm_stop(&vm);
+}
+
+static void test_private_ram_refused(void)
+{
+    g_autofree char *args = NULL;
+    g_autofree char *err = NULL;
+    QBackend *srv;
+    int status;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    srv = qbackend_vfu_start(test_server());
+    args = g_strdup_printf("-machine q35,accel=qtest -m 256M -device '{\"driver\":\"vfio-user-pci\",\"id\":\"vfu0\",\"socket\":{\"type\":\"unix\",\"path\":\"%s\"}}'",
+                           qbackend_socket_path(srv));
+    err = qtest_probe_cli(args, &status);
+    g_assert_cmpint(status, ==, 1);
+    g_assert_nonnull(strstr(err, "vfu0: guest RAM is not shared, so the vfio-user server cannot map it; give the machine a memory backend with share=on"));
+    qbackend_stop(srv);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_data_func("/vfio-user/table/after-vmem-static",
+                         GINT_TO_POINTER(0), test_table_follows_plug);
+    g_test_add_data_func("/vfio-user/table/before-vmem-static",
+                         GINT_TO_POINTER(1), test_table_follows_plug);
+    g_test_add_data_func("/vfio-user/table/after-vmem-dynamic-memslots",
+                         GINT_TO_POINTER(2), test_table_follows_plug);
+    g_test_add_data_func("/vfio-user/table/before-vmem-dynamic-memslots",
+                         GINT_TO_POINTER(3), test_table_follows_plug);
+    g_test_add_func("/vfio-user/realize/private-ram-refused",
+                    test_private_ram_refused);
+    return g_test_run();
+}
