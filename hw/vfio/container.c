@@ -99,6 +99,7 @@ static VFIODMAMap vfio_map_of_section(const MemoryRegionSection *s,
 /* Map and record; 0 or -errno (table unchanged). */
 static int vfio_container_map(VFIOContainer *c, const VFIODMAMap *map)
 {
+    VFIODMAMap *m;
     int ret;
 
     if (g_tree_nnodes(c->mappings) >= c->cfg.max_mappings) {
@@ -113,29 +114,31 @@ static int vfio_container_map(VFIOContainer *c, const VFIODMAMap *map)
     if (ret) {
         return ret;
     }
-    VFIODMAMap *m = g_new(VFIODMAMap, 1);
-
+    m = g_new(VFIODMAMap, 1);
     *m = *map;
     g_tree_insert(c->mappings, &m->iova, m);
     return 0;
 }
 
-/* Unmap and forget m (a table entry, freed). */
+/* Forget m (a table entry, freed) and unmap it. */
 static void vfio_container_unmap_entry(VFIOContainer *c, VFIODMAMap *m)
 {
+    VFIODMAMap old = *m;
     int ret = 0;
 
-    if (!c->stopped) {
-        c->nb_requests++;
-        ret = c->ops->dma_unmap(c->opaque, m);
-    }
-    trace_vfio_container_unmap(c->name, m->iova, m->size, ret);
-    if (ret) {
-        warn_report("vfio '%s': unmapping DMA range 0x%" PRIx64 "+0x%" PRIx64
-                    " failed: %s", c->name, m->iova, m->size, strerror(-ret));
-    }
+    /* Out of the table first: a backend dying in the unmap clears it. */
     g_tree_remove(c->mappings, &m->iova);
     g_free(m);
+    if (!c->stopped) {
+        c->nb_requests++;
+        ret = c->ops->dma_unmap(c->opaque, &old);
+    }
+    trace_vfio_container_unmap(c->name, old.iova, old.size, ret);
+    if (ret && !c->stopped) {
+        warn_report("vfio '%s': unmapping DMA range 0x%" PRIx64 "+0x%" PRIx64
+                    " failed: %s", c->name, old.iova, old.size,
+                    strerror(-ret));
+    }
 }
 
 /* Map again the piece [start, end) of a split mapping m (copy). */
@@ -172,7 +175,7 @@ static void vfio_container_unmap_range(VFIOContainer *c, uint64_t gpa,
     while ((m = vfio_container_find_overlap(c, gpa, end))) {
         VFIODMAMap old = *m;
 
-        vfio_container_unmap_entry(c, m);
+        vfio_container_unmap_entry(c, m);     /* frees m */
         if (c->stopped) {
             continue;
         }
@@ -240,6 +243,11 @@ static int vfio_section_notify_populate(RamDiscardListener *rdl,
                       : vfio_section_map_range(vs,
                                                s->offset_within_address_space,
                                                s->size);
+    if (ret && vs->c->stopped) {
+        /* The backend died in this very request: the device is stopped,
+         * which must not hold the guest up. */
+        return 0;
+    }
     if (ret) {
         vfio_section_warn_refused(vs, ret);
     }
@@ -469,9 +477,20 @@ void vfio_container_destroy(VFIOContainer *c)
     c->name = NULL;
 }
 
+static gboolean vfio_container_free_entry(gpointer key, gpointer value,
+                                          gpointer data)
+{
+    g_free(value);
+    return FALSE;
+}
+
 void vfio_container_mark_stopped(VFIOContainer *c)
 {
     c->stopped = true;
+    /* Nothing is mapped any more on the other side. */
+    g_tree_foreach(c->mappings, vfio_container_free_entry, NULL);
+    g_tree_destroy(c->mappings);
+    c->mappings = g_tree_new_full(vfio_map_cmp, NULL, NULL, NULL);
 }
 
 /* ---- accessors ---- */

@@ -255,7 +255,12 @@ static void test_table_follows_plug(gconstpointer data)
     test_vm_stop(&vm);
 }
 
-static void test_private_ram_refused(void)
+/*
+ * Start the VMM with args_fmt (its %s: a live server's socket) and expect
+ * exit status 1 with expected in its stderr.
+ */
+static void test_refused_with_server(const char *args_fmt,
+                                     const char *expected)
 {
     g_autofree char *args = NULL;
     g_autofree char *err = NULL;
@@ -266,12 +271,282 @@ static void test_private_ram_refused(void)
         return;
     }
     srv = qbackend_vfu_start(test_server());
-    args = g_strdup_printf("-machine q35,accel=qtest -m 256M -device '{\"driver\":\"vfio-user-pci\",\"id\":\"vfu0\",\"socket\":{\"type\":\"unix\",\"path\":\"%s\"}}'",
-                           qbackend_socket_path(srv));
+    args = g_strdup_printf(args_fmt, qbackend_socket_path(srv));
     err = qtest_probe_cli(args, &status);
     g_assert_cmpint(status, ==, 1);
-    g_assert_nonnull(strstr(err, "vfu0: guest RAM is not shared, so the vfio-user server cannot map it; give the machine a memory backend with share=on"));
+    g_assert_nonnull(strstr(err, expected));
     qbackend_stop(srv);
+}
+
+static void test_private_ram_refused(void)
+{
+    test_refused_with_server(
+        "-machine q35,accel=qtest -m 256M -device '{\"driver\":\"vfio-user-pci\",\"id\":\"vfu0\",\"socket\":{\"type\":\"unix\",\"path\":\"%s\"}}'",
+        "vfu0: guest RAM is not shared, so the vfio-user server cannot map it; give the machine a memory backend with share=on");
+}
+
+/* x-query-vfio's one container. */
+static json_t *test_query_vfio(TestVM *vm)
+{
+    json_t *r = qtest_qmp_assert_success_ref(vm->qts,
+                                             "{'execute': 'x-query-vfio'}");
+    json_t *c;
+
+    g_assert_cmpuint(json_array_size(r), ==, 1);
+    c = json_incref(json_array_get(r, 0));
+    json_decref(r);
+    return c;
+}
+
+static int64_t test_query_int(json_t *c, const char *key)
+{
+    g_assert_true(json_is_integer(json_object_get(c, key)));
+    return json_integer_value(json_object_get(c, key));
+}
+
+static void test_query_counts_and_ranges(void)
+{
+    TestVM vm;
+    json_t *c;
+    json_t *r;
+    g_autofree char *hmp = NULL;
+    g_autofree char *expected = NULL;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    test_vm_start(&vm, false, false, NULL);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 4, 2), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    c = test_query_vfio(&vm);
+    g_assert_cmpstr(json_string_value(json_object_get(c, "device")), ==,
+                    "vfu0");
+    g_assert_cmpint(test_query_int(c, "max-mappings"), ==, 65535);
+    g_assert_cmpint(test_query_int(c, "mappings"), ==, 2);
+    /* boot RAM, and 16 GiB in 2 MiB blocks */
+    g_assert_cmpint(test_query_int(c, "worst-case"), ==, 1 + 8192);
+    g_assert_true(json_is_true(json_object_get(c, "coalesce")));
+    g_assert_true(json_is_false(json_object_get(c, "stopped")));
+    r = json_array_get(json_object_get(c, "ranges"), 1);
+    g_assert_cmphex(test_query_int(r, "iova"), ==, test_gpa(&vm, 4));
+    g_assert_cmphex(test_query_int(r, "size"), ==, 2 * TEST_BS);
+    g_assert_cmphex(test_query_int(r, "fd-offset"), ==, 4 * TEST_BS);
+    json_decref(c);
+    hmp = qtest_hmp(vm.qts, "info vfio");
+    expected = g_strdup_printf(
+        "vfio 'vfu0': 2 DMA mappings, limit 65535, worst case 8193, one mapping per plugged run\r\n"
+        "  0x0000000000000000-0x000000001fffffff fd_offset 0x0\r\n"
+        "  0x%016" PRIx64 "-0x%016" PRIx64 " fd_offset 0x800000\r\n",
+        test_gpa(&vm, 4), test_gpa(&vm, 6) - 1);
+    g_assert_cmpstr(hmp, ==, expected);
+    test_vm_stop(&vm);
+}
+
+static void test_per_block_mode(void)
+{
+    TestVM vm;
+    json_t *c;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    test_vm_start(&vm, false, false, ",\"x-coalesce\":false");
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 0, 3), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_assert_table(&vm, RUNS({ 0, 1 }, { 1, 1 }, { 2, 1 }));
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_UNPLUG, 1, 1), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_assert_table(&vm, RUNS({ 0, 1 }, { 2, 1 }));
+    c = test_query_vfio(&vm);
+    g_assert_true(json_is_false(json_object_get(c, "coalesce")));
+    /* boot RAM + 3 maps, 1 unmap */
+    g_assert_cmpint(test_query_int(c, "requests"), ==, 5);
+    json_decref(c);
+    test_vm_stop(&vm);
+}
+
+static void test_budget_refused_at_start(void)
+{
+    test_refused_with_server(
+        "-machine q35,accel=qtest,memory-backend=ram0 -m " TEST_BOOT_RAM
+        ",maxmem=20G -object memory-backend-memfd,id=ram0,size="
+        TEST_BOOT_RAM ",share=on "
+        "-object memory-backend-memfd,id=mem0,size=16G,share=on "
+        "-device virtio-mem-pci,id=vmem0,memdev=mem0 "
+        "-device '{\"driver\":\"vfio-user-pci\",\"id\":\"vfu0\",\"x-max-dma-maps\":4096,"
+        "\"socket\":{\"type\":\"unix\",\"path\":\"%s\"}}'",
+        "vfio 'vfu0': RAM 'mem0' at 0x100000000 (16 GiB) may need 8192 DMA mappings, 8193 in all, but x-max-dma-maps allows 4096");
+}
+
+static void test_budget_plug_refused_at_run_time(gconstpointer data)
+{
+    bool dynamic = GPOINTER_TO_INT(data);
+    TestVM vm;
+    json_t *c;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    /* Static: the whole device (8192) is over; dynamic: 1 GiB memslots of
+     * 512 blocks, the second one is over. */
+    test_vm_start(&vm, true, dynamic,
+                  dynamic ? ",\"x-max-dma-maps\":600"
+                          : ",\"x-max-dma-maps\":4096");
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 0, 2), ==,
+                     dynamic ? QVIRTIO_MEM_RESP_ACK : QVIRTIO_MEM_RESP_BUSY);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 600, 2), ==,
+                     QVIRTIO_MEM_RESP_BUSY);
+    test_assert_table(&vm, dynamic ? RUNS({ 0, 2 }) : NULL);
+    g_assert_cmpuint(vm.cfg.plugged_size, ==, 0);
+    qvirtio_mem_read_config(vm.m, &vm.cfg);
+    g_assert_cmpuint(vm.cfg.plugged_size, ==, dynamic ? 2 * TEST_BS : 0);
+    c = test_query_vfio(&vm);
+    g_assert_cmpint(test_query_int(c, "max-mappings"), ==,
+                    dynamic ? 600 : 4096);
+    g_assert_cmpint(test_query_int(c, "worst-case"), ==, dynamic ? 513 : 1);
+    json_decref(c);
+    test_vm_stop(&vm);
+}
+
+static void test_server_killed(void)
+{
+    TestVM vm;
+    json_t *c;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    test_vm_start(&vm, false, false, NULL);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 0, 2), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    qbackend_kill(vm.srv);
+    /* The device stops; the guest's memory keeps working without it. */
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 8, 2), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_UNPLUG, 0, 2), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    c = test_query_vfio(&vm);
+    g_assert_true(json_is_true(json_object_get(c, "stopped")));
+    g_assert_cmpint(test_query_int(c, "mappings"), ==, 0);
+    json_decref(c);
+    /* BAR and config accesses of a stopped device do not hang. */
+    qtest_qmp_assert_success_ref(vm.qts, "{'execute': 'system_reset'}");
+    qtest_qmp_eventwait(vm.qts, "RESET");
+    test_vm_stop(&vm);
+}
+
+static void test_hotplug_replays_and_unplug_unmaps(void)
+{
+    TestVM vm;
+    g_autofree char *args = NULL;
+    json_t *r;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    memset(&vm, 0, sizeof(vm));
+    args = g_strdup("-m " TEST_BOOT_RAM ",maxmem=20G "
+                    "-object memory-backend-memfd,id=ram0,size=" TEST_BOOT_RAM
+                    ",share=on -machine memory-backend=ram0 "
+                    "-object memory-backend-memfd,id=mem0,size=16G,share=on "
+                    "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G "
+                    "-device pcie-root-port,id=rp0,chassis=1,slot=2");
+    vm.qts = qtest_init(args);
+    vm.m = qvirtio_mem_init(vm.qts);
+    qvirtio_mem_read_config(vm.m, &vm.cfg);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 0, 4), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 100, 2), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    vm.srv = qbackend_vfu_start(test_server());
+    r = qtest_qmp(vm.qts, "{'execute': 'device_add', 'arguments': {"
+                  "'driver': 'vfio-user-pci', 'id': 'vfu0', 'bus': 'rp0', "
+                  "'socket': {'type': 'unix', 'path': '%s'}}}",
+                  qbackend_socket_path(vm.srv));
+    g_assert_nonnull(json_object_get(r, "return"));
+    json_decref(r);
+    /* Added after the blocks: the manager replays them. */
+    test_assert_table(&vm, RUNS({ 0, 4 }, { 100, 2 }));
+    /* The slot was never powered on: device_del removes at once. */
+    qtest_qmp_assert_success_ref(vm.qts, "{'execute': 'device_del', "
+                                 "'arguments': {'id': 'vfu0'}}");
+    qtest_qmp_eventwait(vm.qts, "DEVICE_DELETED");
+    {
+        g_autoptr(GArray) t = test_server_table(&vm);
+
+        g_assert_cmpuint(t->len, ==, 0);
+    }
+    r = qtest_qmp_assert_success_ref(vm.qts, "{'execute': 'x-query-vfio'}");
+    g_assert_cmpuint(json_array_size(r), ==, 0);
+    json_decref(r);
+    g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 10, 1), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    test_vm_stop(&vm);
+}
+
+static void test_socket_spellings(void)
+{
+    TestVM vm;
+    json_t *r;
+    g_autofree char *args = NULL;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    memset(&vm, 0, sizeof(vm));
+    vm.srv = qbackend_vfu_start(test_server());
+    /* The key=value form with a bare path. */
+    args = g_strdup_printf("-m 256M -object memory-backend-memfd,id=ram0,"
+                           "size=256M,share=on -machine memory-backend=ram0 "
+                           "-device vfio-user-pci,id=vfu0,socket=%s",
+                           qbackend_socket_path(vm.srv));
+    vm.qts = qtest_init(args);
+    r = qtest_qmp_assert_success_ref(vm.qts, "{'execute': 'qom-get', "
+                                     "'arguments': {'path': 'vfu0', "
+                                     "'property': 'socket'}}");
+    g_assert_cmpstr(json_string_value(json_object_get(r, "type")), ==,
+                    "unix");
+    g_assert_cmpstr(json_string_value(json_object_get(r, "path")), ==,
+                    qbackend_socket_path(vm.srv));
+    json_decref(r);
+    r = qtest_qmp(vm.qts, "{'execute': 'device_add', 'arguments': {"
+                  "'driver': 'vfio-user-pci', 'id': 'vfu1', "
+                  "'socket': {'type': 'inet', 'path': 'x'}}}");
+    g_assert_cmpstr(json_string_value(json_object_get(
+                        json_object_get(r, "error"), "desc")), ==,
+                    "vfio-user-pci: socket type 'inet' is not supported; only 'unix' is");
+    json_decref(r);
+    qtest_quit(vm.qts);
+    qbackend_stop(vm.srv);
+    {
+        int status;
+        g_autofree char *err = qtest_probe_cli(
+            "-machine q35,accel=qtest -device vfio-user-pci,id=vfu1",
+            &status);
+
+        g_assert_cmpint(status, ==, 1);
+        g_assert_nonnull(strstr(err, "vfio-user-pci: property 'socket' is required (a unix socket path)"));
+    }
+}
+
+static void test_no_server_refused(void)
+{
+    g_autofree char *err = NULL;
+    g_autofree char *dir = g_dir_make_tmp("hotmem-vfu-XXXXXX", NULL);
+    g_autofree char *args = g_strdup_printf(
+        "-machine q35,accel=qtest,memory-backend=ram0 -m 256M "
+        "-object memory-backend-memfd,id=ram0,size=256M,share=on "
+        "-device vfio-user-pci,id=vfu0,socket=%s/none",
+        dir);
+    int status;
+
+    if (test_skip_without_server()) {
+        return;
+    }
+    err = qtest_probe_cli(args, &status);
+    g_assert_cmpint(status, ==, 1);
+    g_assert_nonnull(strstr(err, "vfio-user 'vfu0': Failed to connect to '"));
+    rmdir(dir);
 }
 
 int main(int argc, char **argv)
@@ -287,5 +562,24 @@ int main(int argc, char **argv)
                          GINT_TO_POINTER(3), test_table_follows_plug);
     g_test_add_func("/vfio-user/realize/private-ram-refused",
                     test_private_ram_refused);
+    g_test_add_func("/vfio-user/realize/no-server-refused",
+                    test_no_server_refused);
+    g_test_add_func("/vfio-user/realize/socket-spellings",
+                    test_socket_spellings);
+    g_test_add_func("/vfio-user/query/counts-and-ranges",
+                    test_query_counts_and_ranges);
+    g_test_add_func("/vfio-user/table/per-block-mode", test_per_block_mode);
+    g_test_add_func("/vfio-user/budget/refused-at-start-names-both-numbers",
+                    test_budget_refused_at_start);
+    g_test_add_data_func("/vfio-user/budget/plug-refused-static",
+                         GINT_TO_POINTER(0),
+                         test_budget_plug_refused_at_run_time);
+    g_test_add_data_func("/vfio-user/budget/plug-refused-dynamic-memslots",
+                         GINT_TO_POINTER(1),
+                         test_budget_plug_refused_at_run_time);
+    g_test_add_func("/vfio-user/server/killed-device-stops-guest-runs",
+                    test_server_killed);
+    g_test_add_func("/vfio-user/hotplug/replays-and-unplug-unmaps",
+                    test_hotplug_replays_and_unplug_unmaps);
     return g_test_run();
 }
