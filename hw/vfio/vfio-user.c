@@ -589,7 +589,7 @@ bool vfio_user_get_device_info(VFIOUserConn *conn, uint32_t *flags,
 }
 
 bool vfio_user_get_region_info(VFIOUserConn *conn, uint32_t index,
-                               VFIOUserRegionInfo *info, Error **errp)
+                               VFIORegionInfo *info, Error **errp)
 {
     struct vfio_region_info req = { .argsz = sizeof(req), .index = index };
     struct vfio_region_info out;

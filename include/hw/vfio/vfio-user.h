@@ -14,6 +14,7 @@
 #include "qapi/error.h"
 #include "exec/memory.h"
 #include "hw/vfio/vfio-container.h"
+#include "hw/vfio/vfio-pci-core.h"
 
 #define VFIO_USER_REPLY_TIMEOUT_MS 10000
 
@@ -27,13 +28,6 @@ typedef struct VFIOUserServerCaps {
     uint64_t max_msg_fds;
     uint64_t max_data_xfer_size;    /* bytes */
 } VFIOUserServerCaps;
-
-typedef struct VFIOUserRegionInfo {
-    uint32_t flags;                 /* VFIO_REGION_INFO_FLAG_* */
-    uint64_t size;                  /* bytes */
-    uint64_t offset;                /* mmap offset in fd */
-    int fd;                         /* mmap-able: owned by the caller; or -1 */
-} VFIOUserRegionInfo;
 
 /*
  * Connect to the server at path; name is used in messages ("vfu0").
@@ -62,7 +56,7 @@ bool vfio_user_get_device_info(VFIOUserConn *conn, uint32_t *flags,
                                uint32_t *nb_regions, uint32_t *nb_irqs,
                                Error **errp);
 bool vfio_user_get_region_info(VFIOUserConn *conn, uint32_t index,
-                               VFIOUserRegionInfo *info, Error **errp);
+                               VFIORegionInfo *info, Error **errp);
 bool vfio_user_get_irq_info(VFIOUserConn *conn, uint32_t index,
                             uint32_t *flags, uint32_t *count, Error **errp);
 /* Trigger eventfds for vectors [start, start + count) of irq index
