@@ -433,9 +433,33 @@ void vfio_container_init(VFIOContainer *c, const VFIOContainerOps *ops,
     c->listener.priority = 10;
 }
 
+/* DMA mappings follow coordinated discards (virtio-mem) only. */
+static bool vfio_container_disable_discard(VFIOContainer *c, Error **errp)
+{
+    g_autofree char *who = g_strdup_printf("%s '%s'", c->cfg.kind, c->name);
+
+    if (ram_block_uncoordinated_discard_disable_by(who, true)) {
+        error_setg(errp, "%s: a device discards RAM without telling its users (e.g. virtio-balloon), which a VFIO device cannot follow",
+                   who);
+        return false;
+    }
+    c->discard_holder = g_steal_pointer(&who);
+    return true;
+}
+
+static void vfio_container_enable_discard(VFIOContainer *c)
+{
+    ram_block_uncoordinated_discard_disable_by(c->discard_holder, false);
+    g_free(c->discard_holder);
+    c->discard_holder = NULL;
+}
+
 bool vfio_container_start(VFIOContainer *c, AddressSpace *as, Error **errp)
 {
     assert(!c->as);
+    if (!vfio_container_disable_discard(c, errp)) {
+        return false;
+    }
     c->refusal_warned = false;
     memory_listener_register(&c->listener, as);
     c->as = as;
@@ -463,6 +487,7 @@ void vfio_container_stop(VFIOContainer *c)
     assert(g_hash_table_size(c->sections) == 0);
     assert(g_tree_nnodes(c->mappings) == 0);
     assert(c->worst_mappings == 0);
+    vfio_container_enable_discard(c);
 }
 
 void vfio_container_destroy(VFIOContainer *c)

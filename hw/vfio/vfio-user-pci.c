@@ -27,8 +27,6 @@ struct VFIOUserPCI {
     VFIOContainer container;
     bool container_inited;
     VFIOPCICore core;
-    char *discard_holder;       /* set while uncoordinated discards are
-                                 * disabled on our behalf */
 };
 
 #define VFIO_USER_PCI(obj) OBJECT_CHECK(VFIOUserPCI, (obj), TYPE_VFIO_USER_PCI)
@@ -137,6 +135,7 @@ static const VFIOContainerOps vfio_user_pci_dma_ops = {
 static bool vfio_user_pci_start_dma(VFIOUserPCI *vdev, Error **errp)
 {
     VFIOContainerConfig cfg = {
+        .kind = TYPE_VFIO_USER_PCI,
         .name = vfio_user_pci_name(vdev),
         .coalesce = vdev->coalesce,
         .needs_fd = true,
@@ -186,21 +185,6 @@ static bool vfio_user_pci_check_shared_ram(VFIOUserPCI *vdev, Error **errp)
     return false;
 }
 
-/* DMA mappings follow coordinated discards (virtio-mem) only. */
-static bool vfio_user_pci_disable_discard(VFIOUserPCI *vdev, Error **errp)
-{
-    g_autofree char *who = g_strdup_printf(TYPE_VFIO_USER_PCI " '%s'",
-                                           vfio_user_pci_name(vdev));
-
-    if (ram_block_uncoordinated_discard_disable_by(who, true)) {
-        error_setg(errp, "%s: a device discards RAM without telling its users (e.g. virtio-balloon), which a VFIO device cannot follow",
-                   who);
-        return false;
-    }
-    vdev->discard_holder = g_steal_pointer(&who);
-    return true;
-}
-
 static bool vfio_user_pci_check_device(VFIOUserPCI *vdev, Error **errp)
 {
     uint32_t flags;
@@ -244,8 +228,7 @@ static bool vfio_user_pci_realize(PCIDevice *dev, Error **errp)
         error_setg(errp, "vfio-user-pci: property 'socket' is required (a unix socket path)");
         return false;
     }
-    if (!vfio_user_pci_check_shared_ram(vdev, errp) ||
-        !vfio_user_pci_disable_discard(vdev, errp)) {
+    if (!vfio_user_pci_check_shared_ram(vdev, errp)) {
         return false;
     }
     if (!vfio_user_pci_connect(vdev, errp) ||
@@ -269,12 +252,6 @@ static void vfio_user_pci_exit(PCIDevice *dev)
     vfio_pci_core_teardown(&vdev->core);
     vfio_user_conn_free(vdev->conn);
     vdev->conn = NULL;
-    if (vdev->discard_holder) {
-        ram_block_uncoordinated_discard_disable_by(vdev->discard_holder,
-                                                   false);
-        g_free(vdev->discard_holder);
-        vdev->discard_holder = NULL;
-    }
 }
 
 static void vfio_user_pci_finalize(Object *obj)

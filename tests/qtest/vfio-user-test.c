@@ -242,7 +242,8 @@ static void test_table_follows_plug(gconstpointer data)
     g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 10, 4), ==,
                      QVIRTIO_MEM_RESP_ACK);
     test_assert_table(&vm, RUNS({ 10, 4 }));
-    qtest_qmp_assert_success_ref(vm.qts, "{'execute': 'system_reset'}");
+    json_decref(qtest_qmp_assert_success_ref(vm.qts,
+                                             "{'execute': 'system_reset'}"));
     qtest_qmp_eventwait(vm.qts, "RESET");
     test_assert_table(&vm, NULL);
     /* Re-plug after reset: the driver starts over. */
@@ -430,7 +431,8 @@ static void test_server_killed(void)
     g_assert_cmpint(test_query_int(c, "mappings"), ==, 0);
     json_decref(c);
     /* BAR and config accesses of a stopped device do not hang. */
-    qtest_qmp_assert_success_ref(vm.qts, "{'execute': 'system_reset'}");
+    json_decref(qtest_qmp_assert_success_ref(vm.qts,
+                                             "{'execute': 'system_reset'}"));
     qtest_qmp_eventwait(vm.qts, "RESET");
     test_vm_stop(&vm);
 }
@@ -468,8 +470,9 @@ static void test_hotplug_replays_and_unplug_unmaps(void)
     /* Added after the blocks: the manager replays them. */
     test_assert_table(&vm, RUNS({ 0, 4 }, { 100, 2 }));
     /* The slot was never powered on: device_del removes at once. */
-    qtest_qmp_assert_success_ref(vm.qts, "{'execute': 'device_del', "
-                                 "'arguments': {'id': 'vfu0'}}");
+    json_decref(qtest_qmp_assert_success_ref(vm.qts,
+                                             "{'execute': 'device_del', "
+                                             "'arguments': {'id': 'vfu0'}}"));
     qtest_qmp_eventwait(vm.qts, "DEVICE_DELETED");
     {
         g_autoptr(GArray) t = test_server_table(&vm);
@@ -549,6 +552,28 @@ static void test_no_server_refused(void)
     rmdir(dir);
 }
 
+/* The kernel backend is written, not run here: without /dev/vfio it says so. */
+static void test_vfio_pci_without_dev_vfio(void)
+{
+    g_autofree char *err = NULL;
+    int status;
+
+    if (qtest_is_reference() || access("/dev/vfio/vfio", F_OK) == 0) {
+        g_test_skip("needs a host without /dev/vfio/vfio, and hotmem");
+        return;
+    }
+    err = qtest_probe_cli("-machine q35,accel=qtest "
+                          "-device vfio-pci,id=hostdev0,host=01:00.0",
+                          &status);
+    g_assert_cmpint(status, ==, 1);
+    g_assert_nonnull(strstr(err, "vfio-pci: cannot open /dev/vfio/vfio (no VFIO on this host: load the vfio-pci module and bind 0000:01:00.0 to it): No such file or directory"));
+    g_free(err);
+    err = qtest_probe_cli("-machine q35,accel=qtest -device vfio-pci",
+                          &status);
+    g_assert_cmpint(status, ==, 1);
+    g_assert_nonnull(strstr(err, "vfio-pci: property 'host' is required (a host PCI address such as 01:00.0)"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -581,5 +606,7 @@ int main(int argc, char **argv)
                     test_server_killed);
     g_test_add_func("/vfio-user/hotplug/replays-and-unplug-unmaps",
                     test_hotplug_replays_and_unplug_unmaps);
+    g_test_add_func("/vfio-pci/realize/without-dev-vfio-refused",
+                    test_vfio_pci_without_dev_vfio);
     return g_test_run();
 }

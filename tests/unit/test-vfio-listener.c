@@ -11,6 +11,7 @@
 #include "qemu/units.h"
 #include "exec/memory.h"
 #include "hw/vfio/vfio-container.h"
+#include "exec/ramblock.h"
 
 #define TEST_BLOCK 0x10000ULL
 #define TEST_NB_BLOCKS 64
@@ -218,7 +219,8 @@ static TestWorld *test_world_new(bool coalesce, uint64_t max_mappings,
 {
     TestWorld *w = g_new0(TestWorld, 1);
     VFIOContainerConfig cfg = {
-        .name = "vfu0", .limit_source = "the fake", .coalesce = coalesce,
+        .kind = "vfio-user-pci", .name = "vfu0",
+        .limit_source = "the fake", .coalesce = coalesce,
         .max_mappings = max_mappings,
     };
 
@@ -598,6 +600,40 @@ static void test_stopped_backend_gets_nothing(void)
     test_world_free(w);
 }
 
+static void test_discard_uncoordinated_user_refuses_start(void)
+{
+    TestWorld *w = test_world_new(true, 1000, false);
+    Error *err = NULL;
+
+    g_assert_true(ram_block_discard_require_for("virtio-balloon 'b0'",
+                                                &error_abort));
+    g_assert_false(vfio_container_start(&w->c, &w->as, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "vfio-user-pci 'vfu0': a device discards RAM without telling its users (e.g. virtio-balloon), which a VFIO device cannot follow");
+    error_free(err);
+    g_assert_cmpuint(w->fake.nb_maps, ==, 0);
+    g_assert_cmpint(ram_block_discard_require(false), ==, 0);
+    test_world_free(w);
+}
+
+static void test_discard_started_container_named_in_refusal(void)
+{
+    TestWorld *w = test_world_new(true, 1000, false);
+    Error *err = NULL;
+
+    test_start(w);
+    g_assert_false(ram_block_discard_require_for("virtio-balloon 'b0'", &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "virtio-balloon 'b0' discards RAM without telling its users, but vfio-user-pci 'vfu0' maps guest RAM for DMA and cannot follow such discards");
+    error_free(err);
+    /* virtio-mem's kind coexists */
+    g_assert_cmpint(ram_block_coordinated_discard_require(true), ==, 0);
+    g_assert_cmpint(ram_block_coordinated_discard_require(false), ==, 0);
+    vfio_container_stop(&w->c);
+    g_assert_false(ram_block_discard_is_disabled());
+    test_world_free(w);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -635,5 +671,9 @@ int main(int argc, char **argv)
                     test_needs_fd_private_ram_refused);
     g_test_add_func("/vfio-listener/stopped/backend-gets-nothing",
                     test_stopped_backend_gets_nothing);
+    g_test_add_func("/vfio-listener/discard/uncoordinated-user-refuses-start",
+                    test_discard_uncoordinated_user_refuses_start);
+    g_test_add_func("/vfio-listener/discard/started-container-named",
+                    test_discard_started_container_named_in_refusal);
     return g_test_run();
 }

@@ -42,6 +42,7 @@ typedef struct VFIOContainerOps {
 
 /* Settings a backend gives at init; fixed afterwards. */
 typedef struct VFIOContainerConfig {
+    const char *kind;       /* the device type ("vfio-user-pci"), for messages */
     const char *name;       /* the device's id or type, for messages */
     const char *limit_source; /* where max_mappings came from, for messages */
     uint64_t max_mappings;  /* DMA mappings the backend accepts */
@@ -72,6 +73,7 @@ struct VFIOContainer {
     bool stopped;               /* backend gone: accept and map nothing */
     uint64_t nb_requests;       /* map/unmap requests given to the backend */
     bool refusal_warned;
+    char *discard_holder;       /* "KIND 'NAME'" while discards are off */
 };
 
 /*
@@ -81,14 +83,19 @@ struct VFIOContainer {
 void vfio_container_init(VFIOContainer *c, const VFIOContainerOps *ops,
                          void *opaque, const VFIOContainerConfig *cfg);
 /*
- * Listen to as and map what it holds (replaying populated parts of RAM
- * with a manager).  Fails (errp: the section, the worst case and the
- * limit) when a section is refused: RAM without an fd where one is
- * needed, a worst case above the limit, or a map the backend refused;
- * then nothing stays mapped.  Cost: O(sections + populated runs).
+ * Disable uncoordinated discards (the container follows coordinated ones,
+ * virtio-mem's, through the RamDiscardManager), listen to as and map what
+ * it holds (replaying populated parts of RAM with a manager).  Fails
+ * (errp) when a device that discards behind the guest's back exists, or
+ * when a section is refused: RAM without an fd where one is needed, a
+ * worst case above the limit (the message names the section, both
+ * numbers and the limit's source), or a map the backend refused; then
+ * nothing stays mapped and discards are as before.  Cost: O(sections +
+ * populated runs).
  */
 bool vfio_container_start(VFIOContainer *c, AddressSpace *as, Error **errp);
-/* Unmap everything, stop listening.  No-op when not started. */
+/* Unmap everything, stop listening, allow uncoordinated discards again.
+ * No-op when not started. */
 void vfio_container_stop(VFIOContainer *c);
 /* Stop (if started) and free the table. */
 void vfio_container_destroy(VFIOContainer *c);
