@@ -70,7 +70,7 @@ static void test_vm_start(TestVM *vm, bool vfio_first, bool dynamic,
         dynamic ? ",dynamic-memslots=on" : "");
 
     memset(vm, 0, sizeof(*vm));
-    vm->srv = qbackend_vfu_start(test_server());
+    vm->srv = qbackend_vfu_start(test_server(), true);
     vfu = test_vfu_json(vm, vfu_extra);
     args = g_strdup_printf("-m " TEST_BOOT_RAM ",maxmem=20G "
                            "-object memory-backend-memfd,id=ram0,size="
@@ -271,7 +271,7 @@ static void test_refused_with_server(const char *args_fmt,
     if (test_skip_without_server()) {
         return;
     }
-    srv = qbackend_vfu_start(test_server());
+    srv = qbackend_vfu_start(test_server(), true);
     args = g_strdup_printf(args_fmt, qbackend_socket_path(srv));
     err = qtest_probe_cli(args, &status);
     g_assert_cmpint(status, ==, 1);
@@ -460,7 +460,7 @@ static void test_hotplug_replays_and_unplug_unmaps(void)
                      QVIRTIO_MEM_RESP_ACK);
     g_assert_cmpuint(test_req(&vm, QVIRTIO_MEM_REQ_PLUG, 100, 2), ==,
                      QVIRTIO_MEM_RESP_ACK);
-    vm.srv = qbackend_vfu_start(test_server());
+    vm.srv = qbackend_vfu_start(test_server(), true);
     r = qtest_qmp(vm.qts, "{'execute': 'device_add', 'arguments': {"
                   "'driver': 'vfio-user-pci', 'id': 'vfu0', 'bus': 'rp0', "
                   "'socket': {'type': 'unix', 'path': '%s'}}}",
@@ -497,7 +497,7 @@ static void test_socket_spellings(void)
         return;
     }
     memset(&vm, 0, sizeof(vm));
-    vm.srv = qbackend_vfu_start(test_server());
+    vm.srv = qbackend_vfu_start(test_server(), true);
     /* The key=value form with a bare path. */
     args = g_strdup_printf("-m 256M -object memory-backend-memfd,id=ram0,"
                            "size=256M,share=on -machine memory-backend=ram0 "

@@ -39,11 +39,11 @@ QBackend *qbackend_fs_start(void);
 
 /*
  * A vfio-user server binary (libvfio-user's gpio-pci-idio-16 sample)
- * serving its device on the backend's socket, with its debug log (-v: the
- * DMA regions it maps and removes) in qbackend_log().  Returns once the
- * socket listens.
+ * serving its device on the backend's socket; verbose: with its debug log
+ * (-v: the DMA regions it maps and removes) in qbackend_log().  Returns
+ * once the socket listens.
  */
-QBackend *qbackend_vfu_start(const char *binary);
+QBackend *qbackend_vfu_start(const char *binary, bool verbose);
 
 /* The backend's private directory: files a test puts there (a trace log)
  * go with the backend at qbackend_stop. */
