@@ -404,6 +404,7 @@ static void vfio_pci_finalize(Object *obj)
 
     vfio_pci_core_finalize(&vdev->core);
     g_free(vdev->bdf);
+    g_free(vdev->host);
 }
 
 static void vfio_pci_class_init(ObjectClass *klass, void *data)
