@@ -4,6 +4,7 @@
  */
 #include "qemu/osdep.h"
 #include "sysemu/accel.h"
+#include "qom/object.h"
 
 #define ACCEL_MAX 8
 
@@ -78,3 +79,25 @@ MemslotTable *accel_get_memslots(void)
 {
     return accel_memslots;
 }
+
+/*
+ * QOM types named as QEMU's ("kvm-accel", ...): qom-list-types is how a
+ * management tool learns which accelerators a binary takes (libvirt
+ * allows domain type 'qemu' only when it sees "tcg-accel").  hotmem has
+ * no TCG: "-accel tcg" is accepted and the VM then runs on qtest (vl.c),
+ * which "tcg-accel" stands for here.  The types have no instances.
+ */
+static const TypeInfo accel_types[] = {
+    { .name = "accel", .parent = TYPE_OBJECT, .abstract = true },
+    { .name = "kvm-accel", .parent = "accel" },
+    { .name = "qtest-accel", .parent = "accel" },
+    { .name = "tcg-accel", .parent = "accel" },
+};
+
+static void accel_register_types(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(accel_types); i++) {
+        type_register_static(&accel_types[i]);
+    }
+}
+type_init(accel_register_types)

@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "sysemu/hostmem.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-schema.h"
 
 static json_t *hostmem_qmp_memdev_info(Object *obj)
 {
@@ -113,6 +114,20 @@ bool hmp_info_memdev(GString *out, int argc, char **argv, Error **errp)
     return true;
 }
 
+static const QmpType hostmem_qmp_types[] = {
+    { .name = "Memdev", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "id", "str", true }, { "size", "int" }, { "merge", "bool" },
+          { "dump", "bool" }, { "prealloc", "bool" }, { "share", "bool" },
+          { "reserve", "bool", true }, { "host-nodes", "[int]" },
+          { "policy", "str" }, { NULL } } },
+};
+
+static const QmpCommandSpec hostmem_qmp_command = {
+    .name = "query-memdev", .fn = qmp_query_memdev,
+    .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "[Memdev]",
+};
+
 void hostmem_qmp_register(void)
 {
     static bool registered;
@@ -122,7 +137,7 @@ void hostmem_qmp_register(void)
         return;
     }
     registered = true;
-    qmp_register_command("query-memdev", qmp_query_memdev,
-                         QMP_CMD_ALLOW_PRECONFIG);
+    qmp_register_types(hostmem_qmp_types, ARRAY_SIZE(hostmem_qmp_types));
+    qmp_register_command_spec(&hostmem_qmp_command);
     hmp_register_info("memdev", "", "show memory backends", hmp_info_memdev);
 }

@@ -7,6 +7,7 @@
  * -memfd.c, -file.c) through RAMBlocks (softmmu/physmem.c).
  */
 #include "qemu/osdep.h"
+#include "hw/boards.h"
 #include "qemu/units.h"
 #include "hostmem-internal.h"
 
@@ -552,7 +553,8 @@ static void host_memory_backend_instance_init(Object *obj)
     /* QEMU's defaults: merge and dump follow the machine's (on). */
     backend->reserve = true;
     backend->merge = true;
-    backend->dump = true;
+    /* as QEMU: -machine dump-guest-core= is the default of dump= */
+    backend->dump = !current_machine || current_machine->dump_guest_core;
     backend->prealloc_threads = 1;
     backend->policy = HOST_MEM_POLICY_DEFAULT;
     backend->host_nodes = g_array_new(FALSE, FALSE, sizeof(uint16_t));

@@ -4,17 +4,22 @@
  * the socket files it created (unlinked by chardev_cleanup at exit); the
  * monitor (qmp.c) accepts connections on them, a vhost-user frontend
  * takes the client connection and, with reconnect=, makes new ones.  Only
- * the socket backend with a path exists: hotmem needs nothing else yet.
+ * the socket backend exists: with a path, or with fd= a listening socket
+ * inherited from the parent (libvirt's monitor).  query-chardev lists
+ * them.
  */
 #include "qemu/osdep.h"
 #include "chardev/char.h"
 #include "qom/object.h"
+#include "monitor/qmp-schema.h"
+#include "monitor/monitor-internal.h"
 #include <sys/socket.h>
 #include <sys/un.h>
 
 struct Chardev {
     char *id;               /* NULL: anonymous (-qmp) */
     char *path;
+    bool path_created;      /* we bound path: unlink it at cleanup */
     bool server;
     int64_t reconnect;      /* client: seconds between attempts; 0: off */
     int listen_fd;          /* server: listening socket; else -1 */
@@ -197,6 +202,7 @@ static Chardev *chardev_socket_create(const char *id, const char *path,
     if (server) {
         chr->listen_fd = chardev_unix_listen(path, errp);
         ok = chr->listen_fd >= 0;
+        chr->path_created = ok;
     } else {
         ok = chardev_connect_initial(chr, errp);
     }
@@ -258,7 +264,7 @@ static bool chardev_check_opts(json_t *opts, const char **id,
                                const char **path, Error **errp)
 {
     static const char *const known[] = {
-        "backend", "id", "path", "server", "wait", "reconnect", NULL
+        "backend", "id", "path", "server", "wait", "reconnect", "fd", NULL
     };
     const char *backend = json_string_value(json_object_get(opts,
                                                             "backend"));
@@ -292,7 +298,7 @@ static bool chardev_check_opts(json_t *opts, const char **id,
         error_setg(errp, "Duplicate ID '%s' for chardev", *id);
         return false;
     }
-    if (!*path) {
+    if (!*path && !json_object_get(opts, "fd")) {
         error_setg(errp, "chardev: socket: no host given");
         return false;
     }
@@ -352,8 +358,63 @@ static bool chardev_opt_reconnect(json_t *opts, bool server,
     return true;
 }
 
+/* The path a listening unix socket is bound to, or NULL. */
+static char *chardev_fd_path(int fd)
+{
+    struct sockaddr_un addr;
+    socklen_t len = sizeof(addr);
+
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0 ||
+        addr.sun_family != AF_UNIX || len <= offsetof(struct sockaddr_un,
+                                                      sun_path)) {
+        return NULL;
+    }
+    return g_strndup(addr.sun_path, len - offsetof(struct sockaddr_un,
+                                                   sun_path));
+}
+
+/* fd=N: a listening socket the parent left open for us (server=on). */
+static int chardev_opt_fd(const char *id, const char *str, bool server,
+                          Error **errp)
+{
+    int listening = 0;
+    socklen_t len = sizeof(listening);
+    guint64 fd;
+
+    if (!g_ascii_string_to_unsigned(str, 10, 0, INT_MAX, &fd, NULL)) {
+        error_setg(errp, "chardev '%s': fd '%s' is not a file descriptor number", id, str);
+        return -1;
+    }
+    if (getsockopt((int)fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
+                   &len) < 0 || !listening || !server) {
+        error_setg(errp, "chardev '%s': fd %d is not a listening socket (fd= needs one, with server=on)", id, (int)fd);
+        return -1;
+    }
+    return (int)fd;
+}
+
+static bool chardev_add_inherited(const char *id, const char *fd_str,
+                                  bool server, Error **errp)
+{
+    int fd = chardev_opt_fd(id, fd_str, server, errp);
+    Chardev *chr;
+
+    if (fd < 0) {
+        return false;
+    }
+    chr = g_new0(Chardev, 1);
+    chr->id = g_strdup(id);
+    chr->path = chardev_fd_path(fd);
+    chr->server = true;
+    chr->listen_fd = fd;
+    chr->connected_fd = -1;
+    chardevs = g_list_append(chardevs, chr);
+    return true;
+}
+
 bool chardev_add_from_opts(json_t *opts, Error **errp)
 {
+    const char *fd_str = json_string_value(json_object_get(opts, "fd"));
     const char *id;
     const char *path;
     bool server;
@@ -366,6 +427,13 @@ bool chardev_add_from_opts(json_t *opts, Error **errp)
         !chardev_opt_reconnect(opts, server, &reconnect, errp)) {
         return false;
     }
+    if (fd_str && path) {
+        error_setg(errp, "chardev '%s': give path or fd, not both", id);
+        return false;
+    }
+    if (fd_str) {
+        return chardev_add_inherited(id, fd_str, server, errp);
+    }
     return chardev_socket_create(id, path, server, wait, reconnect,
                                  errp) != NULL;
 }
@@ -377,6 +445,8 @@ void chardev_cleanup(void)
 
         if (chr->listen_fd >= 0) {
             close(chr->listen_fd);
+        }
+        if (chr->path_created) {
             unlink(chr->path);
         }
         if (chr->connected_fd >= 0) {
@@ -387,4 +457,44 @@ void chardev_cleanup(void)
         g_free(chr->path);
         g_free(chr);
     }
+}
+
+/* ---- query-chardev ---- */
+
+static json_t *chardev_qmp_query(json_t *args, Error **errp)
+{
+    json_t *list = json_array();
+    unsigned int anon = 0;
+
+    for (GList *l = chardevs; l; l = l->next) {
+        Chardev *chr = l->data;
+        g_autofree char *label = chr->id ? g_strdup(chr->id)
+            : g_strdup_printf("compat_monitor%u", anon++);
+        g_autofree char *filename = g_strdup_printf(
+            "unix:%s%s", chr->path ? chr->path : "",
+            chr->server ? ",server=on" : "");
+
+        json_array_append_new(list, json_pack(
+            "{sbssss}", "frontend-open", chr->has_frontend || !chr->id,
+            "filename", filename, "label", label));
+    }
+    return list;
+}
+
+static const QmpType chardev_qmp_types[] = {
+    { .name = "ChardevInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "label", "str" }, { "filename", "str" },
+          { "frontend-open", "bool" }, { NULL } } },
+};
+
+static const QmpCommandSpec chardev_qmp_command = {
+    .name = "query-chardev", .fn = chardev_qmp_query,
+    .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "[ChardevInfo]",
+};
+
+void chardev_qmp_register(void)
+{
+    qmp_register_types(chardev_qmp_types, ARRAY_SIZE(chardev_qmp_types));
+    qmp_register_command_spec(&chardev_qmp_command);
 }

@@ -56,6 +56,27 @@ json_t *qmp_version_info(void);
 void qmp_register_negotiation_command(void);
 /* Names of all registered commands, in registration order. */
 GPtrArray *qmp_command_names(void);
+/*
+ * Call fn for each registered command in registration order; has_schema
+ * is false for those registered by qmp_register_command() (no table).
+ */
+typedef struct QmpCommandSpec QmpCommandSpec;
+typedef void QmpCommandVisitor(const QmpCommandSpec *spec, bool has_schema,
+                               void *opaque);
+void qmp_for_each_command(QmpCommandVisitor *fn, void *opaque);
+
+/* ---- qmp-schema.c, qmp-events.c ---- */
+
+/* Register query-qmp-schema and the built-in events (qmp.c, once). */
+void qmp_schema_register(void);
+/* The events of softmmu/, hw/core/ and hw/mem/ (qmp-schema.c). */
+void qmp_events_register_builtins(void);
+/* qom-list-types, qom-list-properties, device-list-properties. */
+void qmp_qom_register(void);
+/* Commands about parts hotmem lacks (TPM, SEV, SGX, block, iothreads). */
+void qmp_absent_register(void);
+/* query-chardev (chardev.c). */
+void chardev_qmp_register(void);
 
 /* ---- qmp-cmds.c ---- */
 

@@ -3,41 +3,32 @@
  * (query-status, stop, cont, quit, system_reset: requests to
  * softmmu/runstate.c), the object tree (qom-list, qom-get, qom-set,
  * object-add, object-del: qom/object.c) and human-monitor-command (hmp.c).
- * Argument checks and messages follow QEMU 7.2's generated visitors:
- * missing and mistyped members first, unexpected ones last.
+ * Arguments are checked by the dispatcher against the tables at the end
+ * of this file (monitor/qmp-schema.c) before a handler runs.
  */
 #include "qemu/osdep.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor-internal.h"
+#include "monitor/qmp-schema.h"
 #include "qom/object.h"
 #include "sysemu/runstate.h"
 
-static bool qmp_cmds_check_no_args(json_t *args, Error **errp)
+/* A string member the schema check already found (or NULL if optional). */
+static const char *qmp_cmds_str(json_t *args, const char *name)
 {
-    static const char *const known[] = { NULL };
-
-    return qmp_args_check_known(args, known, errp);
-}
-
-static json_t *qmp_cmds_no_args(json_t *args, Error **errp)
-{
-    return qmp_cmds_check_no_args(args, errp) ? json_object() : NULL;
+    return json_string_value(json_object_get(args, name));
 }
 
 static json_t *qmp_cmds_query_version(json_t *args, Error **errp)
 {
-    return qmp_cmds_check_no_args(args, errp) ? qmp_version_info() : NULL;
+    return qmp_version_info();
 }
 
 static json_t *qmp_cmds_query_commands(json_t *args, Error **errp)
 {
-    g_autoptr(GPtrArray) names = NULL;
+    g_autoptr(GPtrArray) names = qmp_command_names();
     json_t *list;
 
-    if (!qmp_cmds_check_no_args(args, errp)) {
-        return NULL;
-    }
-    names = qmp_command_names();
     list = json_array();
     for (guint i = 0; i < names->len; i++) {
         json_array_append_new(list, json_pack("{ss}", "name",
@@ -48,16 +39,13 @@ static json_t *qmp_cmds_query_commands(json_t *args, Error **errp)
 
 static json_t *qmp_cmds_query_status(json_t *args, Error **errp)
 {
-    if (!qmp_cmds_check_no_args(args, errp)) {
-        return NULL;
-    }
     return json_pack("{sssbsb}", "status", runstate_name(runstate_get()),
                      "singlestep", false, "running", runstate_is_running());
 }
 
 static json_t *qmp_cmds_stop(json_t *args, Error **errp)
 {
-    json_t *ret = qmp_cmds_no_args(args, errp);
+    json_t *ret = json_object();
 
     /* as QEMU: stopping a VM that does not run (prelaunch) changes nothing */
     if (ret && runstate_is_running()) {
@@ -68,7 +56,7 @@ static json_t *qmp_cmds_stop(json_t *args, Error **errp)
 
 static json_t *qmp_cmds_cont(json_t *args, Error **errp)
 {
-    json_t *ret = qmp_cmds_no_args(args, errp);
+    json_t *ret = json_object();
 
     if (ret && !runstate_is_running()) {
         vm_start();
@@ -78,7 +66,7 @@ static json_t *qmp_cmds_cont(json_t *args, Error **errp)
 
 static json_t *qmp_cmds_quit(json_t *args, Error **errp)
 {
-    json_t *ret = qmp_cmds_no_args(args, errp);
+    json_t *ret = json_object();
 
     if (ret) {
         qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
@@ -88,7 +76,7 @@ static json_t *qmp_cmds_quit(json_t *args, Error **errp)
 
 static json_t *qmp_cmds_system_reset(json_t *args, Error **errp)
 {
-    json_t *ret = qmp_cmds_no_args(args, errp);
+    json_t *ret = json_object();
 
     if (ret) {
         qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
@@ -111,18 +99,13 @@ static Object *qmp_cmds_resolve(const char *path, Error **errp)
 
 static json_t *qmp_cmds_qom_list(json_t *args, Error **errp)
 {
-    static const char *const known[] = { "path", NULL };
-    const char *path = NULL;
+    const char *path = qmp_cmds_str(args, "path");
     bool ambiguous = false;
     ObjectPropertyIterator iter;
     ObjectProperty *prop;
     Object *obj;
     json_t *list;
 
-    if (!qmp_arg_str(args, "path", false, &path, errp) ||
-        !qmp_args_check_known(args, known, errp)) {
-        return NULL;
-    }
     obj = object_resolve_path(path, &ambiguous);
     if (!obj) {
         if (ambiguous) {
@@ -144,44 +127,19 @@ static json_t *qmp_cmds_qom_list(json_t *args, Error **errp)
 
 static json_t *qmp_cmds_qom_get(json_t *args, Error **errp)
 {
-    static const char *const known[] = { "path", "property", NULL };
-    const char *path = NULL;
-    const char *property = NULL;
-    Object *obj;
+    Object *obj = qmp_cmds_resolve(qmp_cmds_str(args, "path"), errp);
 
-    if (!qmp_arg_str(args, "path", false, &path, errp) ||
-        !qmp_arg_str(args, "property", false, &property, errp) ||
-        !qmp_args_check_known(args, known, errp)) {
-        return NULL;
-    }
-    obj = qmp_cmds_resolve(path, errp);
-    return obj ? object_property_get(obj, property, errp) : NULL;
+    return obj ? object_property_get(obj, qmp_cmds_str(args, "property"),
+                                     errp)
+               : NULL;
 }
 
 static json_t *qmp_cmds_qom_set(json_t *args, Error **errp)
 {
-    static const char *const known[] = {
-        "path", "property", "value", NULL
-    };
-    const char *path = NULL;
-    const char *property = NULL;
-    json_t *value;
-    Object *obj;
+    Object *obj = qmp_cmds_resolve(qmp_cmds_str(args, "path"), errp);
 
-    if (!qmp_arg_str(args, "path", false, &path, errp) ||
-        !qmp_arg_str(args, "property", false, &property, errp)) {
-        return NULL;
-    }
-    value = json_object_get(args, "value");
-    if (!value) {
-        error_setg(errp, "Parameter 'value' is missing");
-        return NULL;
-    }
-    if (!qmp_args_check_known(args, known, errp)) {
-        return NULL;
-    }
-    obj = qmp_cmds_resolve(path, errp);
-    if (!obj || !object_property_set(obj, property, value, errp)) {
+    if (!obj || !object_property_set(obj, qmp_cmds_str(args, "property"),
+                                     json_object_get(args, "value"), errp)) {
         return NULL;
     }
     return json_object();
@@ -225,16 +183,11 @@ static bool qmp_cmds_check_props(const char *type, json_t *props,
 
 static json_t *qmp_cmds_object_add(json_t *args, Error **errp)
 {
-    const char *type = NULL;
-    const char *id = NULL;
+    const char *type = qmp_cmds_str(args, "qom-type");
+    const char *id = qmp_cmds_str(args, "id");
     json_t *props;
     bool ok;
 
-    if (!qmp_arg_str(args, "qom-type", false, &type, errp) ||
-        !qmp_cmds_check_qom_type(type, errp) ||
-        !qmp_arg_str(args, "id", false, &id, errp)) {
-        return NULL;
-    }
     props = json_deep_copy(args);
     json_object_del(props, "qom-type");
     json_object_del(props, "id");
@@ -246,12 +199,7 @@ static json_t *qmp_cmds_object_add(json_t *args, Error **errp)
 
 static json_t *qmp_cmds_object_del(json_t *args, Error **errp)
 {
-    static const char *const known[] = { "id", NULL };
-    const char *id = NULL;
-
-    if (!qmp_arg_str(args, "id", false, &id, errp) ||
-        !qmp_args_check_known(args, known, errp) ||
-        !user_creatable_del(id, errp)) {
+    if (!user_creatable_del(qmp_cmds_str(args, "id"), errp)) {
         return NULL;
     }
     return json_object();
@@ -260,39 +208,100 @@ static json_t *qmp_cmds_object_del(json_t *args, Error **errp)
 /* HMP errors are output text, never QMP errors, as in QEMU. */
 static json_t *qmp_cmds_human_monitor_command(json_t *args, Error **errp)
 {
-    static const char *const known[] = { "command-line", "cpu-index", NULL };
-    const char *cmdline = NULL;
-    int64_t cpu_index = 0;
-    g_autoptr(GString) out = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
 
-    if (!qmp_arg_str(args, "command-line", false, &cmdline, errp) ||
-        !qmp_arg_int(args, "cpu-index", true, &cpu_index, errp) ||
-        !qmp_args_check_known(args, known, errp)) {
-        return NULL;
-    }
-    out = g_string_new(NULL);
-    hmp_handle_command_line(out, cmdline);
+    hmp_handle_command_line(out, qmp_cmds_str(args, "command-line"));
     /* output may echo invalid UTF-8 from a command: the writer copes */
     return json_stringn_nocheck(out->str, out->len);
 }
 
+/* object-add's qom-type: the concrete user-creatable types, as QEMU's
+ * ObjectType enum lists what the build has. */
+static GPtrArray *qmp_cmds_object_types(void)
+{
+    GSList *list = object_class_get_list_sorted(TYPE_USER_CREATABLE, false);
+    GPtrArray *names = g_ptr_array_new();
+
+    for (GSList *el = list; el; el = el->next) {
+        g_ptr_array_add(names,
+                        (gpointer)object_class_get_name(el->data));
+    }
+    g_slist_free(list);
+    return names;
+}
+
+static const QmpType qmp_cmds_types[] = {
+    { .name = "ObjectType", .kind = QMP_TYPE_ENUM,
+      .list_values = qmp_cmds_object_types },
+    { .name = "VersionTriple", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "major", "int" }, { "minor", "int" }, { "micro", "int" },
+          { NULL } } },
+    { .name = "VersionInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "qemu", "VersionTriple" }, { "package", "str" }, { NULL } } },
+    { .name = "CommandInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) { { "name", "str" }, { NULL } } },
+    { .name = "StatusInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "running", "bool" }, { "singlestep", "bool" },
+          { "status", "str" }, { NULL } } },
+    { .name = "ObjectPropertyInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "name", "str" }, { "type", "str" },
+          { "description", "str", true }, { "default-value", "any", true },
+          { NULL } } },
+};
+
+static const QmpMember qmp_cmds_path_args[] = {
+    { "path", "str" }, { NULL }
+};
+
+static const QmpCommandSpec qmp_cmds_builtins[] = {
+    { .name = "query-version", .fn = qmp_cmds_query_version,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "VersionInfo" },
+    { .name = "query-commands", .fn = qmp_cmds_query_commands,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "[CommandInfo]" },
+    { .name = "query-status", .fn = qmp_cmds_query_status,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "StatusInfo" },
+    { .name = "stop", .fn = qmp_cmds_stop },
+    { .name = "cont", .fn = qmp_cmds_cont },
+    { .name = "quit", .fn = qmp_cmds_quit, .flags = QMP_CMD_ALLOW_PRECONFIG },
+    { .name = "system_reset", .fn = qmp_cmds_system_reset },
+    { .name = "qom-list", .fn = qmp_cmds_qom_list,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .args = qmp_cmds_path_args,
+      .ret = "[ObjectPropertyInfo]" },
+    { .name = "qom-get", .fn = qmp_cmds_qom_get,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "any",
+      .args = (const QmpMember[]) {
+          { "path", "str" }, { "property", "str" }, { NULL } } },
+    { .name = "qom-set", .fn = qmp_cmds_qom_set,
+      .flags = QMP_CMD_ALLOW_PRECONFIG,
+      .args = (const QmpMember[]) {
+          { "path", "str" }, { "property", "str" }, { "value", "any" },
+          { NULL } } },
+    /* a flat union in QEMU: the type's properties beside qom-type and id */
+    { .name = "object-add", .fn = qmp_cmds_object_add,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .open = true,
+      .args = (const QmpMember[]) {
+          { "qom-type", "ObjectType" }, { "id", "str" }, { NULL } } },
+    { .name = "object-del", .fn = qmp_cmds_object_del,
+      .flags = QMP_CMD_ALLOW_PRECONFIG,
+      .args = (const QmpMember[]) { { "id", "str" }, { NULL } } },
+    { .name = "human-monitor-command",
+      .fn = qmp_cmds_human_monitor_command,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "str",
+      .args = (const QmpMember[]) {
+          { "command-line", "str" }, { "cpu-index", "int", true },
+          { NULL } } },
+};
+
 void qmp_cmds_register_builtins(void)
 {
-    const unsigned int pre = QMP_CMD_ALLOW_PRECONFIG;
-
     qmp_register_negotiation_command();
-    qmp_register_command("query-version", qmp_cmds_query_version, pre);
-    qmp_register_command("query-commands", qmp_cmds_query_commands, pre);
-    qmp_register_command("query-status", qmp_cmds_query_status, pre);
-    qmp_register_command("stop", qmp_cmds_stop, 0);
-    qmp_register_command("cont", qmp_cmds_cont, 0);
-    qmp_register_command("quit", qmp_cmds_quit, pre);
-    qmp_register_command("system_reset", qmp_cmds_system_reset, 0);
-    qmp_register_command("qom-list", qmp_cmds_qom_list, pre);
-    qmp_register_command("qom-get", qmp_cmds_qom_get, pre);
-    qmp_register_command("qom-set", qmp_cmds_qom_set, pre);
-    qmp_register_command("object-add", qmp_cmds_object_add, pre);
-    qmp_register_command("object-del", qmp_cmds_object_del, pre);
-    qmp_register_command("human-monitor-command",
-                         qmp_cmds_human_monitor_command, pre);
+    qmp_register_types(qmp_cmds_types, ARRAY_SIZE(qmp_cmds_types));
+    qmp_register_commands(qmp_cmds_builtins, ARRAY_SIZE(qmp_cmds_builtins));
+    qmp_qom_register();
+    qmp_absent_register();
+    chardev_qmp_register();
 }

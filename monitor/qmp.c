@@ -11,6 +11,7 @@
 #include "chardev/char.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor-internal.h"
+#include "monitor/qmp-schema.h"
 #include <glib-unix.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -27,9 +28,8 @@
 #define QMP_CLEANUP_FLUSH_MS 1000
 
 typedef struct QmpCommand {
-    char *name;
-    QmpCommandFunc *fn;
-    unsigned int flags;         /* QMP_CMD_* */
+    const QmpCommandSpec *spec; /* the caller's, or owned when !has_schema */
+    bool has_schema;            /* registered with its argument table */
 } QmpCommand;
 
 /* A listening socket handed to the monitor by chardev.c. */
@@ -81,20 +81,54 @@ static void qmp_commands_init(void)
     qmp_commands = g_ptr_array_new();
     qmp_command_table = g_hash_table_new(g_str_hash, g_str_equal);
     qmp_cmds_register_builtins();
+    qmp_schema_register();
 }
 
-void qmp_register_command(const char *name, QmpCommandFunc *fn,
-                          unsigned int flags)
+static void qmp_commands_add(const QmpCommandSpec *spec, bool has_schema)
 {
     QmpCommand *cmd = g_new0(QmpCommand, 1);
 
-    qmp_commands_init();
-    assert(!g_hash_table_contains(qmp_command_table, name));
-    cmd->name = g_strdup(name);
-    cmd->fn = fn;
-    cmd->flags = flags;
+    assert(!g_hash_table_contains(qmp_command_table, spec->name));
+    cmd->spec = spec;
+    cmd->has_schema = has_schema;
     g_ptr_array_add(qmp_commands, cmd);
-    g_hash_table_insert(qmp_command_table, cmd->name, cmd);
+    g_hash_table_insert(qmp_command_table, (gpointer)spec->name, cmd);
+}
+
+/* Without a schema: the arguments go to fn unchecked (schema test fails). */
+void qmp_register_command(const char *name, QmpCommandFunc *fn,
+                          unsigned int flags)
+{
+    QmpCommandSpec *spec = g_new0(QmpCommandSpec, 1);
+
+    qmp_commands_init();
+    spec->name = g_strdup(name);
+    spec->fn = fn;
+    spec->flags = flags;
+    qmp_commands_add(spec, false);
+}
+
+void qmp_register_command_spec(const QmpCommandSpec *spec)
+{
+    qmp_commands_init();
+    qmp_commands_add(spec, true);
+}
+
+void qmp_register_commands(const QmpCommandSpec *specs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        qmp_register_command_spec(&specs[i]);
+    }
+}
+
+void qmp_for_each_command(QmpCommandVisitor *fn, void *opaque)
+{
+    qmp_commands_init();
+    for (guint i = 0; i < qmp_commands->len; i++) {
+        QmpCommand *cmd = qmp_commands->pdata[i];
+
+        fn(cmd->spec, cmd->has_schema, opaque);
+    }
 }
 
 static QmpCommand *qmp_find_command(const char *name)
@@ -116,7 +150,7 @@ GPtrArray *qmp_command_names(void)
     for (guint i = 0; i < qmp_commands->len; i++) {
         QmpCommand *cmd = qmp_commands->pdata[i];
 
-        g_ptr_array_add(names, cmd->name);
+        g_ptr_array_add(names, (gpointer)cmd->spec->name);
     }
     return names;
 }
@@ -275,12 +309,32 @@ static void qmp_client_send(QmpClient *client, json_t *msg)
     }
 }
 
+/* An event without a schema entry is sent, and reported once per name. */
+static void qmp_check_event(const char *event)
+{
+    static GHashTable *reported;
+
+    if (qmp_find_event(event)) {
+        return;
+    }
+    if (!reported) {
+        reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         NULL);
+    }
+    if (g_hash_table_add(reported, g_strdup(event))) {
+        error_report("QMP event '%s' has no schema entry (see qmp_register_event)",
+                     event);
+    }
+}
+
 void qapi_event_send(const char *event, json_t *data)
 {
     gint64 now = g_get_real_time();
     json_t *msg = json_object();
     GList *clients;
 
+    qmp_commands_init();
+    qmp_check_event(event);
     json_object_set_new(msg, "timestamp",
                         json_pack("{sIsI}", "seconds",
                                   (json_int_t)(now / G_USEC_PER_SEC),
@@ -392,7 +446,7 @@ static json_t *qmp_run_command(QmpClient *client, json_t *req,
     }
     cmd = qmp_find_command(name);
     if (!cmd || (!client->negotiated &&
-                 !(cmd->flags & QMP_CMD_BEFORE_NEGOTIATION))) {
+                 !(cmd->spec->flags & QMP_CMD_BEFORE_NEGOTIATION))) {
         error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
                   "The command %s has not been found", name);
         return NULL;
@@ -403,7 +457,12 @@ static json_t *qmp_run_command(QmpClient *client, json_t *req,
     }
     args = json_object_get(req, "arguments");
     args = args ? json_incref(args) : json_object();
-    ret = cmd->fn(args, errp);
+    if (cmd->has_schema &&
+        !qmp_schema_check(cmd->spec->args, cmd->spec->open, args, errp)) {
+        json_decref(args);
+        return NULL;
+    }
+    ret = cmd->spec->fn(args, errp);
     json_decref(args);
     return ret;
 }
@@ -494,23 +553,15 @@ static void qmp_client_enqueue(void *opaque, json_t *req, Error *err)
 
 /* ---- qmp_capabilities: needs the client, so it lives here ---- */
 
+/* The schema checked the array of strings; QEMU 7.2's odd value message. */
 static bool qmp_capabilities_parse(json_t *args, bool *oob, Error **errp)
 {
-    static const char *const known[] = { "enable", NULL };
     json_t *enable = json_object_get(args, "enable");
     json_t *cap;
     size_t i;
 
     *oob = false;
-    if (enable && !json_is_array(enable)) {
-        return qmp_arg_type_error("enable", "array", errp);
-    }
     json_array_foreach(enable, i, cap) {
-        g_autofree char *elem = g_strdup_printf("enable[%zu]", i);
-
-        if (!json_is_string(cap)) {
-            return qmp_arg_type_error(elem, "string", errp);
-        }
         if (strcmp(json_string_value(cap), "oob")) {
             /* sic: QEMU 7.2 names the parameter 'null' here */
             error_setg(errp, "Parameter 'null' does not accept value '%s'",
@@ -519,7 +570,7 @@ static bool qmp_capabilities_parse(json_t *args, bool *oob, Error **errp)
         }
         *oob = true;
     }
-    return qmp_args_check_known(args, known, errp);
+    return true;
 }
 
 static json_t *qmp_cmd_qmp_capabilities(json_t *args, Error **errp)
@@ -798,9 +849,13 @@ void monitor_cleanup(void)
     chardev_cleanup();
 }
 
+static const QmpCommandSpec qmp_capabilities_spec = {
+    .name = "qmp_capabilities", .fn = qmp_cmd_qmp_capabilities,
+    .flags = QMP_CMD_ALLOW_PRECONFIG | QMP_CMD_BEFORE_NEGOTIATION,
+    .args = (const QmpMember[]) { { "enable", "[str]", true }, { NULL } },
+};
+
 void qmp_register_negotiation_command(void)
 {
-    qmp_register_command("qmp_capabilities", qmp_cmd_qmp_capabilities,
-                         QMP_CMD_ALLOW_PRECONFIG |
-                         QMP_CMD_BEFORE_NEGOTIATION);
+    qmp_register_command_spec(&qmp_capabilities_spec);
 }

@@ -24,6 +24,7 @@ static GArray *runstate_reset_handlers;     /* RunstateResetEntry */
 static ShutdownCause runstate_reset_requested;     /* NONE: no request */
 static ShutdownCause runstate_shutdown_requested;  /* NONE: no request */
 static volatile sig_atomic_t runstate_killed_signal;   /* 0: none */
+static bool runstate_no_shutdown;   /* -no-shutdown */
 static volatile pid_t runstate_killed_pid;
 
 static const char *const runstate_names[RUN_STATE__MAX] = {
@@ -187,6 +188,18 @@ static void runstate_report_signal(int signal, pid_t pid)
                  (int)pid, cmd);
 }
 
+void runstate_set_no_shutdown(bool on)
+{
+    runstate_no_shutdown = on;
+}
+
+/* -no-shutdown stops the VM instead, unless the host asked to quit. */
+static bool runstate_shutdown_exits(ShutdownCause cause)
+{
+    return !runstate_no_shutdown || cause == SHUTDOWN_CAUSE_HOST_QMP_QUIT ||
+           cause == SHUTDOWN_CAUSE_HOST_SIGNAL;
+}
+
 /* Serve pending requests; true when the loop must end. */
 static bool runstate_serve_requests(void)
 {
@@ -200,6 +213,12 @@ static bool runstate_serve_requests(void)
     if (runstate_shutdown_requested != SHUTDOWN_CAUSE_NONE) {
         cause = runstate_shutdown_requested;
         runstate_shutdown_requested = SHUTDOWN_CAUSE_NONE;
+        if (!runstate_shutdown_exits(cause)) {
+            /* as QEMU: SHUTDOWN, then STOP, and the process stays */
+            qapi_event_send("SHUTDOWN", runstate_event_data(cause));
+            vm_stop(RUN_STATE_SHUTDOWN);
+            return false;
+        }
         /* No STOP before SHUTDOWN: QEMU sends only the latter. */
         runstate_set(RUN_STATE_SHUTDOWN);
         qapi_event_send("SHUTDOWN", runstate_event_data(cause));

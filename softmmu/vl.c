@@ -16,6 +16,7 @@
 #include "sysemu/qtest.h"
 #include "sysemu/hostmem.h"
 #include "hw/mem/memory-device.h"
+#include "migration/migration.h"
 #include "sysemu/os.h"
 #include "sysemu/numa.h"
 #include "chardev/char.h"
@@ -213,6 +214,16 @@ static bool vl_opt_machine(VlConfig *cfg, const char *arg, Error **errp)
     return true;
 }
 
+/* Accelerators QEMU has and hotmem lacks by design: skipped when named. */
+static bool vl_accel_is_absent(const char *name)
+{
+    static const char *const absent[] = {
+        "tcg", "xen", "hvf", "whpx", "nvmm", NULL
+    };
+
+    return g_strv_contains(absent, name);
+}
+
 static bool vl_opt_accel(VlConfig *cfg, const char *arg, Error **errp)
 {
     bool help;
@@ -232,7 +243,7 @@ static bool vl_opt_accel(VlConfig *cfg, const char *arg, Error **errp)
         json_decref(opts);
         return false;
     }
-    if (!accel_find(name)) {
+    if (!accel_find(name) && !vl_accel_is_absent(name)) {
         error_setg(errp, "invalid accelerator %s", name);
         json_decref(opts);
         return false;
@@ -497,7 +508,9 @@ static bool vl_opt_chardev(VlConfig *cfg, const char *arg, Error **errp)
 static bool vl_opt_mon(VlConfig *cfg, const char *arg, Error **errp)
 {
     json_t *opts = keyval_parse(arg, "chardev", NULL, errp);
-    static const char *const known[] = { "chardev", "mode", "pretty", NULL };
+    static const char *const known[] = {
+        "chardev", "mode", "pretty", "id", NULL
+    };
 
     if (!opts) {
         return false;
@@ -563,25 +576,6 @@ static bool vl_opt_S(VlConfig *cfg, const char *arg, Error **errp)
 {
     cfg->start_paused = true;
     return true;
-}
-
-static bool vl_opt_name(VlConfig *cfg, const char *arg, Error **errp)
-{
-    static const char *const known[] = {
-        "guest", "process", "debug-threads", NULL
-    };
-    json_t *opts = keyval_parse(arg, "guest", NULL, errp);
-    bool ok;
-
-    if (!opts) {
-        return false;
-    }
-    ok = vl_check_keys(opts, known, errp);
-    if (ok && vl_opt_str(opts, "guest")) {
-        qemu_name = g_strdup(vl_opt_str(opts, "guest"));
-    }
-    json_decref(opts);
-    return ok;
 }
 
 static bool vl_opt_pidfile(VlConfig *cfg, const char *arg, Error **errp)
@@ -672,7 +666,6 @@ static const VlOption vl_options[] = {
     { "nodefaults", false, vl_opt_ignored },
     { "no-user-config", false, vl_opt_ignored },
     { "S", false, vl_opt_S },
-    { "name", true, vl_opt_name },
     { "pidfile", true, vl_opt_pidfile },
     { "daemonize", false, vl_opt_daemonize },
     { "trace", true, vl_opt_trace },
@@ -683,24 +676,42 @@ static const VlOption vl_options[] = {
     { "h", false, vl_opt_help },
 };
 
-/* The option named by arg ("-m" or "--m"), or NULL. */
-static const VlOption *vl_find_option(const char *arg)
+/* The name of the option arg ("-m" or "--m" -> "m"), or NULL. */
+static const char *vl_option_name(const char *arg)
 {
-    const char *name = arg + 1;
-    size_t i;
-
     if (arg[0] != '-') {
         return NULL;
     }
-    if (name[0] == '-') {
-        name++;
-    }
-    for (i = 0; i < ARRAY_SIZE(vl_options); i++) {
+    return arg[1] == '-' ? arg + 2 : arg + 1;
+}
+
+/* The option named by arg in vl.c's table, or NULL. */
+static const VlOption *vl_find_option(const char *arg)
+{
+    const char *name = vl_option_name(arg);
+    size_t i;
+
+    for (i = 0; name && i < ARRAY_SIZE(vl_options); i++) {
         if (!strcmp(vl_options[i].name, name)) {
             return &vl_options[i];
         }
     }
     return NULL;
+}
+
+/* The option named by arg in vl-options.c's table, or NULL. */
+static const VlExtraOption *vl_find_extra_option(const char *arg)
+{
+    const char *name = vl_option_name(arg);
+
+    return name ? vl_options_find(name) : NULL;
+}
+
+void vl_foreach_core_option(VlOptionNameFunc *fn, void *opaque)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(vl_options); i++) {
+        fn(vl_options[i].name, opaque);
+    }
 }
 
 /* Pass 1: every option exists and has its argument, before anything runs. */
@@ -710,12 +721,16 @@ static void vl_check_options(int argc, char **argv)
     int i;
 
     for (i = 1; i < argc; i++) {
+        const VlExtraOption *extra = vl_find_extra_option(argv[i]);
+        bool has_arg;
+
         opt = vl_find_option(argv[i]);
-        if (!opt) {
+        if (!opt && !extra) {
             error_report("%s: invalid option", argv[i]);
             exit(1);
         }
-        if (opt->has_arg && ++i >= argc) {
+        has_arg = opt ? opt->has_arg : extra->has_arg;
+        if (has_arg && ++i >= argc) {
             error_report("%s: requires an argument", argv[i - 1]);
             exit(1);
         }
@@ -730,9 +745,13 @@ static void vl_parse_options(VlConfig *cfg, int argc, char **argv)
 
     for (i = 1; i < argc; i++) {
         const VlOption *opt = vl_find_option(argv[i]);
-        const char *arg = opt->has_arg ? argv[++i] : NULL;
+        const VlExtraOption *extra = opt ? NULL : vl_find_extra_option(argv[i]);
+        const char *arg = (opt ? opt->has_arg : extra->has_arg) ? argv[++i]
+                                                               : NULL;
+        bool ok = opt ? opt->handler(cfg, arg, &err)
+                      : extra->handler(extra, arg, &err);
 
-        if (!opt->handler(cfg, arg, &err)) {
+        if (!ok) {
             g_autofree char *loc = arg ? g_strdup_printf("%s %s", argv[i - 1],
                                                          arg)
                                        : g_strdup(argv[i]);
@@ -958,49 +977,86 @@ static void vl_create_chardevs(VlConfig *cfg)
 }
 
 /*
- * The accelerator: each -accel in order (later ones are fall-backs, as
- * QEMU), or -machine accel=, or qtest when -qtest is given, else kvm.
+ * The candidates when no -accel is given: -machine accel=A:B:..., else
+ * qtest when -qtest is given, else kvm.  Not given with -accel: QEMU's
+ * messages have no location then.
+ */
+static void vl_accel_default_candidates(VlConfig *cfg)
+{
+    const char *list = cfg->machine_accel ? cfg->machine_accel
+                       : cfg->qtest_chrdev ? "qtest" : "kvm";
+    g_auto(GStrv) names = g_strsplit(list, ":", -1);
+
+    for (int i = 0; names[i]; i++) {
+        VlDeferred *d;
+
+        if (!accel_find(names[i]) && !vl_accel_is_absent(names[i])) {
+            error_report("invalid accelerator %s", names[i]);
+            exit(1);
+        }
+        vl_defer(cfg->accels, "accel", names[i],
+                 json_pack("{s:s}", "accel", names[i]), true);
+        d = g_ptr_array_index(cfg->accels, cfg->accels->len - 1);
+        g_clear_pointer(&d->loc, g_free);
+    }
+}
+
+/* Initialize the candidate d; false with errp set when it fails. */
+static bool vl_accel_try(VlDeferred *d, Error **errp)
+{
+    const char *name = vl_opt_str(d->opts, "accel");
+    json_t *props = json_deep_copy(d->opts);
+    bool ok;
+
+    json_object_del(props, "accel");
+    ok = accel_init(name, props, errp);
+    json_decref(props);
+    if (!ok && d->loc) {
+        error_prepend(errp, "%s: ", d->loc);
+    }
+    return ok;
+}
+
+/*
+ * The accelerator: each candidate in order (later ones are fall-backs,
+ * as QEMU).  One hotmem lacks (tcg) is skipped with a message; when one
+ * was skipped and none initialized, the VM runs on qtest: libvirt's
+ * domain type 'qemu' asks for tcg, and hotmem has no TCG.
  */
 static void vl_configure_accel(VlConfig *cfg, MachineState *ms)
 {
     Error *err = NULL;
+    bool skipped = false;
     guint i;
 
     if (!cfg->accels->len) {
-        const char *name = cfg->machine_accel ? cfg->machine_accel
-                           : cfg->qtest_chrdev ? "qtest" : "kvm";
-
-        if (!accel_find(name)) {
-            error_report("invalid accelerator %s", name);
-            exit(1);
-        }
-        vl_defer(cfg->accels, "accel", name,
-                 json_pack("{s:s}", "accel", name), true);
-        /* Not given with -accel: QEMU's message has no location then. */
-        g_clear_pointer(&((VlDeferred *)g_ptr_array_index(cfg->accels, 0))->loc, g_free);
+        vl_accel_default_candidates(cfg);
     }
     for (i = 0; i < cfg->accels->len; i++) {
         VlDeferred *d = g_ptr_array_index(cfg->accels, i);
         const char *name = vl_opt_str(d->opts, "accel");
-        json_t *props = json_deep_copy(d->opts);
 
-        json_object_del(props, "accel");
-        if (accel_init(name, props, &err)) {
-            json_decref(props);
+        if (!accel_find(name)) {
+            info_report("accelerator %s is not available in hotmem: skipped", name);
+            skipped = true;
+            continue;
+        }
+        if (vl_accel_try(d, &err)) {
             ms->accel = g_strdup(name);
             return;
         }
-        json_decref(props);
-        if (d->loc) {
-            error_prepend(&err, "%s: ", d->loc);
-        }
-        if (i + 1 < cfg->accels->len) {
+        if (i + 1 < cfg->accels->len || skipped) {
             error_report_err(err);
             err = NULL;
             continue;
         }
         vl_fail(NULL, err);
     }
+    warn_report("no accelerator named is usable: running on qtest, vCPUs do not execute");
+    if (!accel_init("qtest", NULL, &err)) {
+        vl_fail(NULL, err);
+    }
+    ms->accel = g_strdup("qtest");
 }
 
 static void vl_check_cpu(MachineState *ms)
@@ -1045,6 +1101,8 @@ static void vl_start_monitors(VlConfig *cfg)
     hostmem_qmp_register();
     memory_devices_register_commands();
     qdev_monitor_register();
+    vl_options_register_qmp();
+    migration_register_commands();
     vfio_register_commands();
     for (i = 0; i < cfg->qmps->len; i++) {
         VlQmp *q = g_ptr_array_index(cfg->qmps, i);
@@ -1122,6 +1180,7 @@ static void vl_build(VlConfig *cfg)
         vl_fail(NULL, err);
     }
     ms = vl_create_machine(cfg);
+    vl_options_apply(ms);
     vl_create_chardevs(cfg);
     vl_configure_accel(cfg, ms);
     vl_check_cpu(ms);
@@ -1141,6 +1200,9 @@ static void vl_build(VlConfig *cfg)
     }
     trace_vl_machine_init_done(MACHINE_GET_CLASS(ms)->name, ms->ram_size,
                                ms->maxram_size);
+    if (!cpu_threads_start(ms->smp_cpus, vl_options_debug_threads(), &err)) {
+        vl_fail(NULL, err);
+    }
     vl_create_devices(cfg);
     qdev_machine_creation_done();
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
@@ -1167,6 +1229,8 @@ void qemu_cleanup(void)
 {
     /* The machine is not torn down: the process exits next (as QEMU). */
     monitor_cleanup();
+    cpu_threads_stop();
+    vl_options_cleanup();
     if (vl_pidfile_written) {
         unlink(vl_pidfile_written);
         g_free(vl_pidfile_written);

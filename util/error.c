@@ -186,9 +186,28 @@ void error_report_err(Error *err)
     error_free(err);
 }
 
+static bool error_timestamps;      /* -msg timestamp=on */
+
+void error_set_timestamps(bool on)
+{
+    error_timestamps = on;
+}
+
+/* QEMU's -msg timestamp=on prefix: "2026-12-07T09:16:54.256341Z ". */
+static void error_print_timestamp(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *date = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+
+    fprintf(stderr, "%s.%06dZ ", date, g_date_time_get_microsecond(now));
+}
+
 static void error_vprintf_prefixed(const char *kind, const char *fmt,
                                    va_list ap)
 {
+    if (error_timestamps) {
+        error_print_timestamp();
+    }
     fprintf(stderr, "%s: %s", error_progname, kind);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

@@ -1,12 +1,16 @@
 /*
- * QMP commands about the machine: query-memory-size-summary.  The
+ * QMP commands about the machine: query-memory-size-summary,
+ * query-machines, query-target, query-kvm and query-uuid.  The
  * plugged-memory figure comes from the memory-device core (hw/mem/)
- * through machine_plugged_memory_size; until that exists it is 0.
+ * through machine_plugged_memory_size.  CPU queries are in cpu-qmp.c.
  * Neighbours: hw/core/machine.c (state), monitor/ (the QMP server).
  */
 #include "qemu/osdep.h"
 #include "hw/boards.h"
+#include "config-host.h"
+#include "sysemu/kvm.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-schema.h"
 
 /*
  * {"base-memory": N, "plugged-memory": M}.  plugged-memory is present
@@ -32,9 +36,105 @@ static json_t *machine_qmp_query_memory_size_summary(json_t *args,
     return ret;
 }
 
+static json_t *machine_qmp_machine_info(MachineClass *mc)
+{
+    json_t *info = json_pack("{sbsssbsisbss}", "hotpluggable-cpus", false,
+                             "name", mc->name, "numa-mem-supported", false,
+                             "cpu-max", (int)mc->max_cpus, "deprecated",
+                             false, "default-ram-id", mc->default_ram_id);
+
+    if (mc->is_default) {
+        json_object_set_new(info, "is-default", json_true());
+    }
+    if (mc->alias) {
+        json_object_set_new(info, "alias", json_string(mc->alias));
+    }
+    if (mc->init && strcmp(mc->name, "none")) {
+        json_object_set_new(info, "default-cpu-type",
+                            json_string("qemu64-x86_64-cpu"));
+    }
+    return info;
+}
+
+static json_t *machine_qmp_query_machines(json_t *args, Error **errp)
+{
+    GSList *list = object_class_get_list_sorted(TYPE_MACHINE, false);
+    json_t *ret = json_array();
+
+    for (GSList *el = list; el; el = el->next) {
+        json_array_append_new(ret,
+                              machine_qmp_machine_info(MACHINE_CLASS(el->data)));
+    }
+    g_slist_free(list);
+    return ret;
+}
+
+static json_t *machine_qmp_query_target(json_t *args, Error **errp)
+{
+    return json_pack("{ss}", "arch", "x86_64");
+}
+
+#ifdef CONFIG_KVM
+#define MACHINE_QMP_KVM_PRESENT true
+#else
+#define MACHINE_QMP_KVM_PRESENT false
+#endif
+
+/* present: this build can use KVM; enabled: the VM runs on it. */
+static json_t *machine_qmp_query_kvm(json_t *args, Error **errp)
+{
+    return json_pack("{sbsb}", "enabled", kvm_enabled(), "present",
+                     MACHINE_QMP_KVM_PRESENT);
+}
+
+static json_t *machine_qmp_query_uuid(json_t *args, Error **errp)
+{
+    MachineState *ms = current_machine;
+    const char *uuid = ms && ms->uuid ? ms->uuid
+                       : "00000000-0000-0000-0000-000000000000";
+
+    return json_pack("{ss}", "UUID", uuid);
+}
+
+static const QmpType machine_qmp_types[] = {
+    { .name = "MachineInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "name", "str" }, { "alias", "str", true },
+          { "is-default", "bool", true }, { "cpu-max", "int" },
+          { "hotpluggable-cpus", "bool" }, { "numa-mem-supported", "bool" },
+          { "deprecated", "bool" }, { "default-cpu-type", "str", true },
+          { "default-ram-id", "str", true }, { NULL } } },
+    { .name = "TargetInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) { { "arch", "str" }, { NULL } } },
+    { .name = "KvmInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "enabled", "bool" }, { "present", "bool" }, { NULL } } },
+    { .name = "UuidInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) { { "UUID", "str" }, { NULL } } },
+    { .name = "MemoryInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "base-memory", "int" }, { "plugged-memory", "int", true },
+          { NULL } } },
+};
+
+static const QmpCommandSpec machine_qmp_commands[] = {
+    { .name = "query-memory-size-summary",
+      .fn = machine_qmp_query_memory_size_summary,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "MemoryInfo" },
+    { .name = "query-machines", .fn = machine_qmp_query_machines,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "[MachineInfo]" },
+    { .name = "query-target", .fn = machine_qmp_query_target,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "TargetInfo" },
+    { .name = "query-kvm", .fn = machine_qmp_query_kvm,
+      .ret = "KvmInfo" },
+    { .name = "query-uuid", .fn = machine_qmp_query_uuid,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "UuidInfo" },
+};
+
 void machine_qmp_register(void)
 {
-    qmp_register_command("query-memory-size-summary",
-                         machine_qmp_query_memory_size_summary,
-                         QMP_CMD_ALLOW_PRECONFIG);
+    qmp_register_types(machine_qmp_types, ARRAY_SIZE(machine_qmp_types));
+    qmp_register_commands(machine_qmp_commands,
+                          ARRAY_SIZE(machine_qmp_commands));
+    cpu_qmp_register();
 }

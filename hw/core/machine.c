@@ -64,11 +64,33 @@ MemoryRegion *machine_consume_memdev(MachineState *ms, Error **errp)
     return mr;
 }
 
+static const char *const machine_on_off_auto[] = {
+    "auto", "on", "off", NULL
+};
+
+static int machine_get_acpi(Object *obj, Error **errp)
+{
+    return MACHINE(obj)->acpi;
+}
+
+static bool machine_set_acpi(Object *obj, int value, Error **errp)
+{
+    MACHINE(obj)->acpi = value;
+    return true;
+}
+
 static void machine_instance_init(Object *obj)
 {
     MachineState *ms = MACHINE(obj);
 
     ms->smp_cpus = 1;
+    ms->dump_guest_core = true;
+    object_property_add_bool_field(obj, MACHINE_USB_PROP, &ms->usb, NULL);
+    object_property_add_bool_field(obj, MACHINE_DUMP_GUEST_CORE_PROP,
+                                   &ms->dump_guest_core, NULL);
+    object_property_add_enum(obj, MACHINE_ACPI_PROP, "OnOffAuto",
+                             machine_on_off_auto, machine_get_acpi,
+                             machine_set_acpi);
     ms->cpu_type = g_strdup("qemu64");
     object_property_add(obj, MACHINE_DEVICE_MEMORY_REGION_SIZE_PROP, "int",
                         machine_get_device_memory_region_size, NULL, NULL,
@@ -84,6 +106,7 @@ static void machine_instance_finalize(Object *obj)
     g_free(ms->cpu_type);
     g_free(ms->accel);
     g_free(ms->ram_memdev_id);
+    g_free(ms->uuid);
     if (ms->device_memory) {
         memory_region_finalize(&ms->device_memory->mr);
         g_free(ms->device_memory);

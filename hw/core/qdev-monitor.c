@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "hw/core/qdev.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-schema.h"
 
 /* QEMU 7.2 passes device_add's arguments through QemuOpts: strings are
  * parsed as on the command line ("requested-size": "1G"). */
@@ -18,14 +19,9 @@ static json_t *qmp_device_add(json_t *args, Error **errp)
 
 static json_t *qmp_device_del(json_t *args, Error **errp)
 {
-    static const char *const known[] = { "id", NULL };
+    const char *id = json_string_value(json_object_get(args, "id"));
     DeviceState *dev;
-    const char *id;
 
-    if (!qmp_args_check_known(args, known, errp) ||
-        !qmp_arg_str(args, "id", false, &id, errp)) {
-        return NULL;
-    }
     dev = qdev_find_device(id);
     if (!dev) {
         error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
@@ -41,8 +37,24 @@ static json_t *qmp_device_del(json_t *args, Error **errp)
     return qdev_unplug(dev, errp) ? json_object() : NULL;
 }
 
+/* -device takes JSON too: QEMU 7.2 advertises that with these features. */
+static const char *const qdev_monitor_add_features[] = {
+    "json-cli", "json-cli-hotplug", NULL
+};
+
+static const QmpCommandSpec qdev_monitor_commands[] = {
+    /* the device's properties are checked by qdev_device_add() */
+    { .name = "device_add", .fn = qmp_device_add, .open = true,
+      .features = qdev_monitor_add_features,
+      .args = (const QmpMember[]) {
+          { "driver", "str" }, { "bus", "str", true }, { "id", "str", true },
+          { NULL } } },
+    { .name = "device_del", .fn = qmp_device_del,
+      .args = (const QmpMember[]) { { "id", "str" }, { NULL } } },
+};
+
 void qdev_monitor_register(void)
 {
-    qmp_register_command("device_add", qmp_device_add, 0);
-    qmp_register_command("device_del", qmp_device_del, 0);
+    qmp_register_commands(qdev_monitor_commands,
+                          ARRAY_SIZE(qdev_monitor_commands));
 }

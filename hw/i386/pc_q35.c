@@ -150,7 +150,8 @@ static bool pc_q35_init_ram(PcQ35MachineState *pcms, Error **errp)
         }
     } else {
         if (!memory_region_init_ram_flags_nomigrate(&pcms->ram, OBJECT(pcms),
-                                                    "pc.ram", ms->ram_size, 0,
+                                                    "pc.ram", ms->ram_size,
+                                                    ms->dump_guest_core ? 0 : RAM_NODUMP,
                                                     errp)) {
             error_prepend(errp, "cannot set up guest memory 'pc.ram': ");
             return false;
@@ -316,6 +317,8 @@ static void pc_q35_machine_class_init(ObjectClass *klass, void *data)
     mc->alias = "q35";
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
     mc->is_default = true;
+    mc->max_cpus = 288;
+    mc->default_ram_id = "pc.ram";
     mc->default_ram_size = 128 * MiB;
     mc->max_ram_slots = PC_MAX_RAM_SLOTS;
     mc->init = pc_q35_init;

@@ -8,6 +8,7 @@
 #include "hw/core/qdev.h"
 #include "hw/boards.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-schema.h"
 #include "sysemu/memslots.h"
 
 #define MEMORY_DEVICE_EVENT_INTERVAL_MS 1000
@@ -294,13 +295,27 @@ static bool hmp_info_memslots(GString *out, int argc, char **argv,
     return true;
 }
 
+static const QmpType memory_devices_qmp_types[] = {
+    { .name = "MemoryDeviceInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) {
+          { "type", "str" }, { "data", "any" }, { NULL } } },
+};
+
+static const QmpCommandSpec memory_devices_qmp_commands[] = {
+    { .name = "x-query-memslots", .fn = qmp_x_query_memslots,
+      .ret = "any" },
+    { .name = "query-memory-devices", .fn = qmp_query_memory_devices,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "[MemoryDeviceInfo]" },
+};
+
 void memory_devices_register_commands(void)
 {
-    qmp_register_command("x-query-memslots", qmp_x_query_memslots, 0);
+    qmp_register_types(memory_devices_qmp_types,
+                       ARRAY_SIZE(memory_devices_qmp_types));
+    qmp_register_command_spec(&memory_devices_qmp_commands[0]);
     hmp_register_info("memslots", "", "show the accelerator's memslots",
                       hmp_info_memslots);
-    qmp_register_command("query-memory-devices", qmp_query_memory_devices,
-                         QMP_CMD_ALLOW_PRECONFIG);
+    qmp_register_command_spec(&memory_devices_qmp_commands[1]);
     hmp_register_info("memory-devices", "", "show memory devices",
                       hmp_info_memory_devices);
     machine_plugged_memory_size = memory_devices_plugged_size;

@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "hw/vfio/vfio-container.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-schema.h"
 
 static int vfio_info_range_json(const VFIODMAMap *m, void *opaque)
 {
@@ -49,13 +50,15 @@ json_t *vfio_containers_json(void)
     return list;
 }
 
+/* No arguments: the schema refuses any. */
 static json_t *qmp_x_query_vfio(json_t *args, Error **errp)
 {
-    if (!qmp_args_check_known(args, (const char *const[]) { NULL }, errp)) {
-        return NULL;
-    }
     return vfio_containers_json();
 }
+
+static const QmpCommandSpec vfio_info_commands[] = {
+    { .name = "x-query-vfio", .fn = qmp_x_query_vfio, .ret = "[any]" },
+};
 
 static int vfio_info_range_print(const VFIODMAMap *m, void *opaque)
 {
@@ -94,7 +97,7 @@ static bool hmp_info_vfio(GString *out, int argc, char **argv, Error **errp)
 
 void vfio_register_commands(void)
 {
-    qmp_register_command("x-query-vfio", qmp_x_query_vfio, 0);
+    qmp_register_commands(vfio_info_commands, ARRAY_SIZE(vfio_info_commands));
     hmp_register_info("vfio", "", "show VFIO containers and their DMA mappings",
                       hmp_info_vfio);
 }

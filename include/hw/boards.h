@@ -17,6 +17,12 @@
 
 /* Property names shared by setters, messages, docs and tests. */
 #define MACHINE_DEVICE_MEMORY_REGION_SIZE_PROP "device-memory-region-size"
+#define MACHINE_USB_PROP "usb"
+#define MACHINE_DUMP_GUEST_CORE_PROP "dump-guest-core"
+#define MACHINE_ACPI_PROP "acpi"
+
+/* -machine acpi= (QEMU's OnOffAuto, in its order) */
+enum { MACHINE_ACPI_AUTO, MACHINE_ACPI_ON, MACHINE_ACPI_OFF };
 
 typedef struct MachineState MachineState;
 
@@ -32,6 +38,8 @@ typedef struct MachineClass {
     const char *alias;      /* "q35", or NULL */
     const char *desc;       /* for -machine help */
     bool is_default;
+    unsigned int max_cpus;          /* query-machines "cpu-max" */
+    const char *default_ram_id;     /* "pc.ram"; query-machines */
     uint64_t default_ram_size;      /* bytes, when -m is absent */
     unsigned int max_ram_slots;     /* larger "slots=" is refused */
     /* Build the board: RAM, memory map, fixed devices.  Fails cleanly. */
@@ -50,6 +58,12 @@ struct MachineState {
     bool phys_bits_set;     /* phys-bits given by the user */
     char *accel;            /* accelerator name once chosen */
     char *ram_memdev_id;    /* -machine memory-backend=ID, or NULL */
+    char *uuid;             /* -uuid, lower-case canonical; NULL: none */
+    bool usb;               /* -machine usb=: recorded; hotmem has no USB */
+    bool dump_guest_core;   /* -machine dump-guest-core= (default on):
+                             * RAM is MADV_DONTDUMP'ed when off */
+    int acpi;               /* -machine acpi=: MACHINE_ACPI_*; hotmem
+                             * builds no ACPI tables */
     MemoryRegion *ram;      /* the initial RAM ("pc.ram" or the backend's
                              * region), after init */
     DeviceMemoryState *device_memory;   /* NULL: board has none */
@@ -111,5 +125,19 @@ extern uint64_t (*machine_plugged_memory_size)(void);
  * start.
  */
 void machine_qmp_register(void);
+/* The CPU queries (hw/core/cpu-qmp.c), registered by machine_qmp_register. */
+void cpu_qmp_register(void);
+
+/*
+ * cpu_threads_start: start nb_cpus vCPU threads (hw/core/cpu-threads.c)
+ * that wait until cpu_threads_stop(); named: "CPU N/KVM" thread names
+ * (-name debug-threads=on).  On failure the started ones are stopped and
+ * errp is set.  cpu_thread_id: the kernel thread id of vCPU index, 0 when
+ * there is none.  cpu_threads_stop: end and join them (at exit).  Main
+ * loop only.
+ */
+bool cpu_threads_start(unsigned int nb_cpus, bool named, Error **errp);
+pid_t cpu_thread_id(unsigned int index);
+void cpu_threads_stop(void);
 
 #endif /* HW_BOARDS_H */

@@ -55,6 +55,8 @@ void error_report_err(Error *err);
 /* Messages for the user on stderr, prefixed like QEMU's. */
 void error_report(const char *fmt, ...) QEMU_PRINTF(1, 2);
 void warn_report(const char *fmt, ...) QEMU_PRINTF(1, 2);
+/* -msg timestamp=on: error/warn/info reports start with a UTC timestamp. */
+void error_set_timestamps(bool on);
 void info_report(const char *fmt, ...) QEMU_PRINTF(1, 2);
 /* Prefix used by error_report(); vl.c sets it from argv[0]. */
 void error_set_progname(const char *progname);

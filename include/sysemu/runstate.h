@@ -44,4 +44,11 @@ void qemu_system_shutdown_request(ShutdownCause cause);
 void qemu_system_reset(ShutdownCause cause);
 const char *shutdown_cause_name(ShutdownCause cause); /* "host-qmp-quit" */
 
+/*
+ * -no-shutdown: a shutdown request other than QMP quit or a signal sends
+ * SHUTDOWN and stops the VM (state "shutdown") instead of ending the main
+ * loop, as QEMU.
+ */
+void runstate_set_no_shutdown(bool on);
+
 #endif /* SYSEMU_RUNSTATE_H */

@@ -340,6 +340,12 @@ static void test_query_counts_and_ranges(void)
         "  0x%016" PRIx64 "-0x%016" PRIx64 " fd_offset 0x800000\r\n",
         test_gpa(&vm, 4), test_gpa(&vm, 6) - 1);
     g_assert_cmpstr(hmp, ==, expected);
+    r = qtest_qmp(vm.qts, "{'execute': 'x-query-vfio', 'arguments': "
+                  "{'device': 'vfu0'}}");
+    g_assert_cmpstr(json_string_value(json_object_get(
+                        json_object_get(r, "error"), "desc")), ==,
+                    "Parameter 'device' is unexpected");
+    json_decref(r);
     test_vm_stop(&vm);
 }
 

@@ -10,6 +10,7 @@
 #include "qemu/units.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-schema.h"
 #include "monitor/monitor-internal.h"
 #include "qom/object.h"
 #include <poll.h>
@@ -350,13 +351,20 @@ static void test_malformed_then_good(void)
     test_cmd(c, "{\"foo\"}", "{\"error\": {\"class\": \"GenericError\", "
              "\"desc\": \"JSON parse error, missing : in object pair\"}}");
     test_cmd(c, "{\"execute\": \"query-commands\", \"id\": 2}",
-             "{\"return\": [{\"name\": \"qmp_capabilities\"}, {\"name\": "
-             "\"query-version\"}, {\"name\": \"query-commands\"}, {\"name\": "
-             "\"query-status\"}, {\"name\": \"stop\"}, {\"name\": \"cont\"}, "
-             "{\"name\": \"quit\"}, {\"name\": \"system_reset\"}, {\"name\": "
-             "\"qom-list\"}, {\"name\": \"qom-get\"}, {\"name\": \"qom-set\"}, "
-             "{\"name\": \"object-add\"}, {\"name\": \"object-del\"}, "
-             "{\"name\": \"human-monitor-command\"}], \"id\": 2}");
+             "{\"return\": [{\"name\": \"qmp_capabilities\"}, {\"name\": \"q"
+             "uery-version\"}, {\"name\": \"query-commands\"}, {\"name\": \""
+             "query-status\"}, {\"name\": \"stop\"}, {\"name\": \"cont\"}, {"
+             "\"name\": \"quit\"}, {\"name\": \"system_reset\"}, {\"name\": "
+             "\"qom-list\"}, {\"name\": \"qom-get\"}, {\"name\": \"qom-set\""
+             "}, {\"name\": \"object-add\"}, {\"name\": \"object-del\"}, {\""
+             "name\": \"human-monitor-command\"}, {\"name\": \"qom-list-type"
+             "s\"}, {\"name\": \"qom-list-properties\"}, {\"name\": \"device"
+             "-list-properties\"}, {\"name\": \"query-tpm-models\"}, {\"name"
+             "\": \"query-tpm-types\"}, {\"name\": \"query-sev-capabilities"
+             "\"}, {\"name\": \"query-sgx-capabilities\"}, {\"name\": \"quer"
+             "y-iothreads\"}, {\"name\": \"query-block\"}, {\"name\": \"quer"
+             "y-named-block-nodes\"}, {\"name\": \"query-chardev\"}, {\"name"
+             "\": \"query-qmp-schema\"}], \"id\": 2}");
     test_client_free(c);
     test_server_stop();
 }
@@ -465,6 +473,11 @@ static void test_two_clients(void)
     test_server_stop();
 }
 
+static const QmpEventSpec test_events[] = {
+    { "TEST_EVENT", (const QmpMember[]) { { "n", "int" }, { NULL } } },
+    { "TEST_BARE", NULL },
+};
+
 static void test_events_negotiated_only(void)
 {
     TestClient *a;
@@ -472,6 +485,7 @@ static void test_events_negotiated_only(void)
     g_autofree char *ev = NULL;
 
     test_server_start();
+    qmp_register_events(test_events, ARRAY_SIZE(test_events));
     a = test_client_new(true);
     b = test_client_new(false);
     qapi_event_send("TEST_EVENT", json_pack("{si}", "n", 1));
