@@ -750,23 +750,28 @@ int vfio_user_dma_unmap(VFIOUserConn *conn, const VFIODMAMap *map)
 
 /* ---- connection ---- */
 
-VFIOUserConn *vfio_user_connect(const char *path, const char *name,
-                                AddressSpace *as, Error **errp)
+VFIOUserConn *vfio_user_conn_new(int fd, const char *name, AddressSpace *as)
 {
-    VFIOUserConn *conn;
-    int fd = chardev_unix_connect(path, errp);
+    VFIOUserConn *conn = g_new0(VFIOUserConn, 1);
 
-    if (fd < 0) {
-        error_prepend(errp, "vfio-user '%s': ", name);
-        return NULL;
-    }
-    conn = g_new0(VFIOUserConn, 1);
     conn->fd = fd;
     conn->name = g_strdup(name);
     conn->as = as;
     conn->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                                 vfio_user_watch_cb, conn);
     return conn;
+}
+
+VFIOUserConn *vfio_user_connect(const char *path, const char *name,
+                                AddressSpace *as, Error **errp)
+{
+    int fd = chardev_unix_connect(path, errp);
+
+    if (fd < 0) {
+        error_prepend(errp, "vfio-user '%s': ", name);
+        return NULL;
+    }
+    return vfio_user_conn_new(fd, name, as);
 }
 
 void vfio_user_conn_free(VFIOUserConn *conn)

@@ -36,6 +36,8 @@ typedef struct VFIOUserServerCaps {
  */
 VFIOUserConn *vfio_user_connect(const char *path, const char *name,
                                 AddressSpace *as, Error **errp);
+/* The same over a connected stream socket fd (taken). */
+VFIOUserConn *vfio_user_conn_new(int fd, const char *name, AddressSpace *as);
 /* Close the socket and free; no-op for NULL. */
 void vfio_user_conn_free(VFIOUserConn *conn);
 bool vfio_user_conn_is_dead(const VFIOUserConn *conn);
