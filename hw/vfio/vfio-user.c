@@ -345,7 +345,9 @@ static void vfio_user_reply(VFIOUserConn *conn, const VFIOUserHeader *req,
         .error_no = error_no,
     };
 
-    memcpy(buf, a, alen);
+    if (alen) {
+        memcpy(buf, a, alen);
+    }
     if (blen) {
         memcpy(buf + alen, b, blen);
     }

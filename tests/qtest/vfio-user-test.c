@@ -558,6 +558,30 @@ static void test_no_server_refused(void)
     rmdir(dir);
 }
 
+/* VFIO only disables uncoordinated discards; locked memory still refuses
+ * virtio-mem, which needs discards of either kind. */
+static void test_mem_lock_still_refuses_virtio_mem(void)
+{
+    g_autofree char *err = NULL;
+    int status;
+
+    if (qtest_is_reference()) {
+        g_test_skip("hotmem's message");
+        return;
+    }
+    err = qtest_probe_cli("-machine q35,accel=qtest -m 128M,maxmem=2G "
+                          "-overcommit mem-lock=on "
+                          "-object memory-backend-memfd,id=mem0,size=1G "
+                          "-device virtio-mem-pci,id=vmem0,memdev=mem0",
+                          &status);
+    if (strstr(err, "mlockall(")) {
+        g_test_skip("this host cannot lock the VMM's memory");
+        return;
+    }
+    g_assert_cmpint(status, ==, 1);
+    g_assert_nonnull(strstr(err, "virtio-mem needs to discard memory, but discarding is disabled (memory locked with -overcommit mem-lock=on, or by another device)"));
+}
+
 /* The kernel backend is written, not run here: without /dev/vfio it says so. */
 static void test_vfio_pci_without_dev_vfio(void)
 {
@@ -612,6 +636,8 @@ int main(int argc, char **argv)
                     test_server_killed);
     g_test_add_func("/vfio-user/hotplug/replays-and-unplug-unmaps",
                     test_hotplug_replays_and_unplug_unmaps);
+    g_test_add_func("/vfio-user/discard/mem-lock-still-refuses-virtio-mem",
+                    test_mem_lock_still_refuses_virtio_mem);
     g_test_add_func("/vfio-pci/realize/without-dev-vfio-refused",
                     test_vfio_pci_without_dev_vfio);
     return g_test_run();

@@ -76,7 +76,9 @@ static void fake_send(int fd, uint16_t id, uint16_t cmd, uint32_t flags,
     g_autofree uint8_t *buf = g_malloc(sizeof(h) + len);
 
     memcpy(buf, &h, sizeof(h));
-    memcpy(buf + sizeof(h), payload, len);
+    if (len) {
+        memcpy(buf + sizeof(h), payload, len);
+    }
     g_assert_cmpint(send(fd, buf, sizeof(h) + len, 0), ==, sizeof(h) + len);
 }
 
