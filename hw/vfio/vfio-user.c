@@ -458,7 +458,12 @@ static int vfio_user_call(VFIOUserConn *conn, uint16_t cmd,
         }
         if ((reply->hdr.flags & VFIO_USER_F_TYPE_MASK) ==
                 VFIO_USER_F_TYPE_REPLY && reply->hdr.msg_id == hdr.msg_id) {
-            break;
+            if (reply->hdr.cmd == cmd) {
+                break;
+            }
+            vfio_user_msg_clear(reply);
+            vfio_user_conn_kill(conn, "the server answered a request with another command's reply");
+            return -EPIPE;
         }
         if (!vfio_user_handle_server_msg(conn, reply)) {
             vfio_user_msg_clear(reply);

@@ -363,6 +363,30 @@ static void test_malformed_reply_kills(void)
     test_world_free(w);
 }
 
+static gpointer fake_wrong_cmd(gpointer opaque)
+{
+    TestWorld *w = opaque;
+    FakeMsg m;
+
+    fake_recv(w->fds[1], &m);
+    fake_send(w->fds[1], m.hdr.msg_id, 13, 1, 0, NULL, 0);
+    return NULL;
+}
+
+static void test_reply_of_another_command_kills(void)
+{
+    TestWorld *w = test_world_new();
+    uint8_t buf[4];
+    GThread *t = test_fake_server(fake_wrong_cmd, w);
+
+    g_assert_cmpint(vfio_user_region_read(w->conn, 7, 0, buf, 4), ==,
+                    -EPIPE);
+    g_thread_join(t);
+    g_assert_true(vfio_user_conn_is_dead(w->conn));
+    g_assert_cmpint(w->nb_dead, ==, 1);
+    test_world_free(w);
+}
+
 static gpointer fake_region_read(gpointer opaque)
 {
     TestWorld *w = opaque;
@@ -411,6 +435,8 @@ int main(int argc, char **argv)
                     test_error_reply_is_errno);
     g_test_add_func("/vfio-user-msg/reply/short-is-eproto-malformed-kills",
                     test_malformed_reply_kills);
+    g_test_add_func("/vfio-user-msg/reply/other-command-kills",
+                    test_reply_of_another_command_kills);
     g_test_add_func("/vfio-user-msg/region/read", test_region_read);
     g_test_add_func("/vfio-user-msg/dead/server-gone-said-once",
                     test_server_gone_said_once);
