@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/vfio/vfio-pci-core.h"
+#include "hw/vfio/pci-internal.h"
 #include "hw/vfio/trace.h"
 #include <glib-unix.h>
 #include <linux/vfio.h>
@@ -70,28 +71,36 @@ static uint64_t vfio_pci_bar_size(uint64_t region_size)
     return p;
 }
 
-/* The memory behind bar: the region's fd mapped, else accesses. */
+/*
+ * The BAR: a container (where MSI-X puts its table) holding the device's
+ * region, the region's fd mapped or else accesses.
+ */
 static void vfio_pci_bar_init_region(VFIOPCICore *core, VFIOPCIBar *bar,
                                      const VFIORegionInfo *info,
                                      uint64_t bar_size)
 {
     g_autofree char *name = g_strdup_printf("%s BAR %u", core->name,
                                             bar->index);
+    g_autofree char *dev_name = g_strdup_printf("%s BAR %u device",
+                                                core->name, bar->index);
     Object *owner = OBJECT(core->pdev);
+    void *p = MAP_FAILED;
 
+    memory_region_init(&bar->mr, owner, name, bar_size);
     if (info->fd >= 0 && info->size == bar_size) {
-        void *p = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                       info->fd, info->offset);
-
-        if (p != MAP_FAILED) {
-            bar->mmap_ptr = p;
-            bar->mmap_size = info->size;
-            memory_region_init_ram_ptr(&bar->mr, owner, name, bar_size, p);
-            return;
-        }
+        p = mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+                 info->fd, info->offset);
     }
-    memory_region_init_io(&bar->mr, owner, &vfio_pci_bar_ops, bar, name,
-                          bar_size);
+    if (p != MAP_FAILED) {
+        bar->mmap_ptr = p;
+        bar->mmap_size = info->size;
+        memory_region_init_ram_ptr(&bar->dev_mr, owner, dev_name, bar_size,
+                                   p);
+    } else {
+        memory_region_init_io(&bar->dev_mr, owner, &vfio_pci_bar_ops, bar,
+                              dev_name, bar_size);
+    }
+    memory_region_add_subregion(&bar->mr, 0, &bar->dev_mr);
 }
 
 /* BAR i from its region and the device's BAR register; next BAR. */
@@ -159,7 +168,8 @@ uint32_t vfio_pci_core_config_read(VFIOPCICore *core, uint32_t addr,
 {
     uint32_t val = 0;
 
-    if (addr < VFIO_PCI_CORE_HEADER_SIZE || vfio_pci_core_is_stopped(core)) {
+    if (addr < VFIO_PCI_CORE_HEADER_SIZE || vfio_pci_msix_owns(core, addr) ||
+        vfio_pci_core_is_stopped(core)) {
         return pci_default_read_config(core->pdev, addr, len);
     }
     if (core->ops->region_read(core->opaque, VFIO_PCI_CONFIG_REGION_INDEX,
@@ -173,8 +183,12 @@ void vfio_pci_core_config_write(VFIOPCICore *core, uint32_t addr,
                                 uint32_t val, unsigned len)
 {
     uint32_t le = GUINT32_TO_LE(val);
+    bool msix_was_on = vfio_pci_msix_is_on(core);
 
     pci_default_write_config(core->pdev, addr, val, len);
+    if (vfio_pci_msix_is_on(core) != msix_was_on) {
+        vfio_pci_msix_switch(core, !msix_was_on);
+    }
     /* The device sees command writes (bus master, decoding) and its own
      * registers; BARs and the rest of the header are ours. */
     if ((addr >= PCI_BASE_ADDRESS_0 && addr < VFIO_PCI_CORE_HEADER_SIZE) ||
@@ -220,8 +234,8 @@ static bool vfio_pci_core_setup_intx(VFIOPCICore *core, Error **errp)
         error_setg_errno(errp, errno, "%s: eventfd for INTx", core->name);
         return false;
     }
-    if (!core->ops->set_irq_eventfd(core->opaque, VFIO_PCI_INTX_IRQ_INDEX,
-                                    core->intx_fd, errp)) {
+    if (!core->ops->set_irqs(core->opaque, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
+                             &core->intx_fd, errp)) {
         return false;
     }
     core->intx_watch = g_unix_fd_add(core->intx_fd, G_IO_IN,
@@ -255,11 +269,13 @@ bool vfio_pci_core_setup(VFIOPCICore *core, const char *name, Error **errp)
             return false;
         }
     }
-    return vfio_pci_core_setup_intx(core, errp);
+    return vfio_pci_msix_setup(core, header, errp) &&
+           vfio_pci_core_setup_intx(core, errp);
 }
 
 void vfio_pci_core_teardown(VFIOPCICore *core)
 {
+    vfio_pci_msix_teardown(core);
     if (core->intx_watch) {
         g_source_remove(core->intx_watch);
         core->intx_watch = 0;
@@ -270,12 +286,18 @@ void vfio_pci_core_teardown(VFIOPCICore *core)
     }
 }
 
+void vfio_pci_core_reset(VFIOPCICore *core)
+{
+    core->msix_armed = false;
+}
+
 void vfio_pci_core_finalize(VFIOPCICore *core)
 {
     for (int i = 0; i < PCI_NUM_BARS; i++) {
         VFIOPCIBar *bar = &core->bars[i];
 
         if (bar->registered) {
+            memory_region_finalize(&bar->dev_mr);
             memory_region_finalize(&bar->mr);
         }
         if (bar->mmap_ptr) {

@@ -133,20 +133,25 @@ static bool vfio_pci_irq_info(void *opaque, uint32_t index, uint32_t *count,
     return true;
 }
 
-static bool vfio_pci_set_irq_eventfd(void *opaque, uint32_t index, int fd,
-                                     Error **errp)
+static bool vfio_pci_set_irqs(void *opaque, uint32_t index, uint32_t start,
+                              uint32_t count, const int *fds, Error **errp)
 {
     VFIOKernelPCI *vdev = opaque;
-    uint8_t buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
-    struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
-    int32_t efd = fd;
+    size_t size = sizeof(struct vfio_irq_set) +
+                  (fds ? count : 0) * sizeof(int32_t);
+    g_autofree struct vfio_irq_set *set = g_malloc0(size);
 
-    *set = (struct vfio_irq_set) {
-        .argsz = sizeof(buf),
-        .flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
-        .index = index, .start = 0, .count = 1,
-    };
-    memcpy(set->data, &efd, sizeof(efd));
+    set->argsz = size;
+    set->flags = VFIO_IRQ_SET_ACTION_TRIGGER |
+                 (fds ? VFIO_IRQ_SET_DATA_EVENTFD : VFIO_IRQ_SET_DATA_NONE);
+    set->index = index;
+    set->start = fds ? start : 0;
+    set->count = fds ? count : 0;
+    for (uint32_t i = 0; fds && i < count; i++) {
+        int32_t efd = fds[i];
+
+        memcpy(set->data + i * sizeof(efd), &efd, sizeof(efd));
+    }
     if (ioctl(vdev->device_fd, VFIO_DEVICE_SET_IRQS, set) < 0) {
         error_setg_errno(errp, errno, "vfio-pci %s: VFIO_DEVICE_SET_IRQS of index %u",
                          vdev->bdf, index);
@@ -165,7 +170,7 @@ static const VFIOPCICoreOps vfio_pci_core_ops = {
     .region_read = vfio_pci_region_read,
     .region_write = vfio_pci_region_write,
     .irq_info = vfio_pci_irq_info,
-    .set_irq_eventfd = vfio_pci_set_irq_eventfd,
+    .set_irqs = vfio_pci_set_irqs,
     .is_stopped = vfio_pci_is_stopped,
 };
 
@@ -374,6 +379,7 @@ static void vfio_pci_reset(PCIDevice *dev)
         warn_report("vfio-pci %s: VFIO_DEVICE_RESET failed: %s", vdev->bdf,
                     strerror(errno));
     }
+    vfio_pci_core_reset(&vdev->core);
 }
 
 static uint32_t vfio_pci_config_read(PCIDevice *dev, uint32_t addr,

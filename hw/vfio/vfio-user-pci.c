@@ -75,12 +75,13 @@ static bool vfio_user_pci_irq_info(void *opaque, uint32_t index,
     return vfio_user_get_irq_info(vdev->conn, index, &flags, count, errp);
 }
 
-static bool vfio_user_pci_set_irq_eventfd(void *opaque, uint32_t index,
-                                          int fd, Error **errp)
+static bool vfio_user_pci_set_irqs(void *opaque, uint32_t index,
+                                   uint32_t start, uint32_t count,
+                                   const int *fds, Error **errp)
 {
     VFIOUserPCI *vdev = opaque;
 
-    return vfio_user_set_irqs(vdev->conn, index, 0, 1, &fd, errp);
+    return vfio_user_set_irqs(vdev->conn, index, start, count, fds, errp);
 }
 
 static bool vfio_user_pci_is_stopped(void *opaque)
@@ -95,7 +96,7 @@ static const VFIOPCICoreOps vfio_user_pci_core_ops = {
     .region_read = vfio_user_pci_region_read,
     .region_write = vfio_user_pci_region_write,
     .irq_info = vfio_user_pci_irq_info,
-    .set_irq_eventfd = vfio_user_pci_set_irq_eventfd,
+    .set_irqs = vfio_user_pci_set_irqs,
     .is_stopped = vfio_user_pci_is_stopped,
 };
 
@@ -274,6 +275,7 @@ static void vfio_user_pci_reset(PCIDevice *dev)
         warn_report("%s", error_get_pretty(err));
         error_free(err);
     }
+    vfio_pci_core_reset(&vdev->core);
 }
 
 /* ---- properties ---- */

@@ -13,6 +13,8 @@
 #include "libqtest.h"
 #include "libqos/virtio-mem.h"
 #include "libqos/backend-proc.h"
+#include "libqos/fake-vfio-user.h"
+#include "libqos/pci.h"
 #include <fcntl.h>
 
 #define TEST_BS (2 * MiB)
@@ -558,6 +560,60 @@ static void test_no_server_refused(void)
     rmdir(dir);
 }
 
+#define TEST_MSG_ADDR 0x10000ULL     /* guest RAM an MSI-X message hits */
+#define TEST_MSG_DATA 0x4321
+
+/*
+ * MSI-X against fake_vfu (no real server here has it): the capability is
+ * the device's, the table is emulated, enabling MSI-X hands the device
+ * one eventfd per vector, a trigger is a message in guest memory, and
+ * disabling takes them back and re-arms INTx.
+ */
+static void test_msix_eventfds(void)
+{
+    FakeVfu *f;
+    QTestState *qts;
+    QPCIBus bus;
+    QPCIDevice *dev;
+    g_autofree char *args = NULL;
+    gint64 deadline;
+    uint16_t ctrl;
+
+    if (qtest_is_reference()) {
+        g_test_skip("QEMU 7.2 has no vfio-user-pci");
+        return;
+    }
+    f = fake_vfu_start();
+    args = g_strdup_printf("-m 256M -object memory-backend-memfd,id=ram0,"
+                           "size=256M,share=on -machine memory-backend=ram0 "
+                           "-device vfio-user-pci,id=vfu0,socket=%s",
+                           fake_vfu_socket(f));
+    qts = qtest_init(args);
+    qpci_bus_init(&bus, qts);
+    dev = qpci_find_device(&bus, FAKE_VFU_VENDOR_ID, FAKE_VFU_DEVICE_ID);
+    g_assert_nonnull(dev);
+    g_assert_cmphex(qpci_find_capability(dev, QPCI_CAP_ID_MSIX, 0), ==,
+                    FAKE_VFU_MSIX_CAP);
+    ctrl = qpci_config_readw(dev, FAKE_VFU_MSIX_CAP + 2);
+    g_assert_cmphex(ctrl, ==, FAKE_VFU_MSIX_VECTORS - 1);
+    /* INTx only so far. */
+    g_assert_cmpuint(fake_vfu_nb_set_irqs(f), ==, 1);
+    qpci_msix_enable(dev);
+    qpci_msix_set_vector(dev, 2, TEST_MSG_ADDR, TEST_MSG_DATA);
+    fake_vfu_wait_msix(f, true);
+    fake_vfu_trigger_msix(f, 2);
+    deadline = g_get_monotonic_time() + QTEST_TIMEOUT_S * G_USEC_PER_SEC;
+    while (qtest_readl(qts, TEST_MSG_ADDR) != TEST_MSG_DATA) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10 * 1000);
+    }
+    qpci_config_writew(dev, FAKE_VFU_MSIX_CAP + 2, ctrl);
+    fake_vfu_wait_msix(f, false);
+    g_free(dev);
+    qtest_quit(qts);
+    fake_vfu_stop(f);
+}
+
 /* VFIO only disables uncoordinated discards; locked memory still refuses
  * virtio-mem, which needs discards of either kind. */
 static void test_mem_lock_still_refuses_virtio_mem(void)
@@ -636,6 +692,8 @@ int main(int argc, char **argv)
                     test_server_killed);
     g_test_add_func("/vfio-user/hotplug/replays-and-unplug-unmaps",
                     test_hotplug_replays_and_unplug_unmaps);
+    g_test_add_func("/vfio-user/irq/msix-eventfds-fake-server",
+                    test_msix_eventfds);
     g_test_add_func("/vfio-user/discard/mem-lock-still-refuses-virtio-mem",
                     test_mem_lock_still_refuses_virtio_mem);
     g_test_add_func("/vfio-pci/realize/without-dev-vfio-refused",

@@ -25,6 +25,7 @@ typedef struct VFIORegionInfo {
 } VFIORegionInfo;
 
 typedef struct VFIOPCICore VFIOPCICore;
+typedef struct VFIOPCIMsixVector VFIOPCIMsixVector;  /* pci-msix.c's */
 
 /* Region and IRQ access; region ops return 0 or -errno. */
 typedef struct VFIOPCICoreOps {
@@ -36,16 +37,18 @@ typedef struct VFIOPCICoreOps {
                         const void *buf, uint32_t count);
     bool (*irq_info)(void *opaque, uint32_t index, uint32_t *count,
                      Error **errp);
-    /* Trigger fd for vector 0 of index. */
-    bool (*set_irq_eventfd)(void *opaque, uint32_t index, int fd,
-                            Error **errp);
+    /* Trigger fds[i] for vector start + i of index, count <= 8; fds
+     * NULL: no trigger for any vector of index (count ignored). */
+    bool (*set_irqs)(void *opaque, uint32_t index, uint32_t start,
+                     uint32_t count, const int *fds, Error **errp);
     bool (*is_stopped)(void *opaque);   /* backend gone: do not ask */
 } VFIOPCICoreOps;
 
 typedef struct VFIOPCIBar {
     VFIOPCICore *core;
     uint32_t index;             /* region index = BAR number */
-    MemoryRegion mr;
+    MemoryRegion mr;            /* the BAR: a container (MSI-X table on top) */
+    MemoryRegion dev_mr;        /* the device's region inside it */
     void *mmap_ptr;             /* mapped from the region's fd, or NULL */
     uint64_t mmap_size;
     bool registered;
@@ -60,6 +63,13 @@ struct VFIOPCICore {
     VFIOPCIBar bars[PCI_NUM_BARS];
     int intx_fd;                /* eventfd the device triggers, or -1 */
     guint intx_watch;
+    /* MSI-X (hw/vfio/pci-msix.c): capability offset (0: none), vectors
+     * emulated here (an eventfd and watch each), and whether the device
+     * has our eventfds (the guest enabled MSI-X). */
+    uint8_t msix_pos;
+    unsigned int msix_nb;
+    VFIOPCIMsixVector *msix_vectors;
+    bool msix_armed;
 };
 
 /* From instance_init: nothing asked yet. */
@@ -71,8 +81,10 @@ void vfio_pci_core_init(VFIOPCICore *core, PCIDevice *pdev,
  * names the step; call vfio_pci_core_teardown() then.
  */
 bool vfio_pci_core_setup(VFIOPCICore *core, const char *name, Error **errp);
-/* INTx off; from exit and failed realize.  Idempotent. */
+/* INTx and MSI-X off; from exit and failed realize.  Idempotent. */
 void vfio_pci_core_teardown(VFIOPCICore *core);
+/* After the backend reset the device: it holds no MSI-X eventfds now. */
+void vfio_pci_core_reset(VFIOPCICore *core);
 /* BAR regions and mappings; from instance_finalize. */
 void vfio_pci_core_finalize(VFIOPCICore *core);
 /* The PCIDeviceClass config hooks, for the device to forward to. */
