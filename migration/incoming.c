@@ -17,7 +17,7 @@
 #include <glib-unix.h>
 #include <sys/socket.h>
 
-#define MIG_IN_READ_SIZE ((1u << 20) + 4096)
+#define MIG_IN_READ_MIN (64 * 1024)     /* bytes per read, at least */
 #define MIG_IN_STEP_US 20000
 
 /* A section the header announced, matched with ours. */
@@ -309,8 +309,10 @@ static gboolean mig_in_readable_cb(gint fd, GIOCondition cond,
     Error *err = NULL;
 
     while (g_get_monotonic_time() < deadline) {
-        uint8_t *space = mig_stream_feed_space(&in->r, MIG_IN_READ_SIZE);
-        ssize_t n = read(fd, space, MIG_IN_READ_SIZE);
+        /* up to the end of a big frame: what is left over stays small */
+        size_t want = MAX(mig_stream_wanted(&in->r), MIG_IN_READ_MIN);
+        uint8_t *space = mig_stream_feed_space(&in->r, want);
+        ssize_t n = read(fd, space, want);
 
         if (n < 0 && errno == EINTR) {
             continue;
@@ -362,6 +364,7 @@ static gboolean mig_in_accept_cb(gint fd, GIOCondition cond, gpointer opaque)
         unlink(in->uri.path);
     }
     in->ch.fd = conn;
+    mig_socket_set_buffers(conn);
     mig_in_begin_stream(in);
     return G_SOURCE_REMOVE;
 }

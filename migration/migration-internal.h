@@ -152,6 +152,8 @@ typedef struct MigStreamReader {
 
 void mig_stream_reader_init(MigStreamReader *r);
 void mig_stream_reader_destroy(MigStreamReader *r);
+/* Bytes still missing to complete the next frame (0: it is whole). */
+size_t mig_stream_wanted(const MigStreamReader *r);
 /* Room for len more bytes; then commit how many were written there. */
 uint8_t *mig_stream_feed_space(MigStreamReader *r, size_t len);
 void mig_stream_feed_commit(MigStreamReader *r, size_t len);
@@ -243,6 +245,8 @@ bool mig_channel_connect(const MigUri *u, MigChannel *c, Error **errp);
 bool mig_channel_listen(const MigUri *u, int *listen_fd, MigChannel *c,
                         Error **errp);
 int mig_listen_port(int listen_fd);     /* tcp: the bound port */
+/* Larger socket buffers for a migration stream (best effort). */
+void mig_socket_set_buffers(int fd);
 void mig_channel_close(MigChannel *c);
 
 /* ---- migration.c ---- */

@@ -106,12 +106,12 @@ void mig_stream_consume(MigStreamWriter *w, size_t len)
 {
     assert(len <= mig_stream_pending(w));
     w->taken += len;
-    /* Drop what was sent once it is most of the buffer: O(1) amortized. */
+    /*
+     * Reset once all was sent, never move what is left: the source only
+     * produces into a drained buffer, so it stays one step's size.
+     */
     if (w->taken == w->buf->len) {
         g_byte_array_set_size(w->buf, 0);
-        w->taken = 0;
-    } else if (w->taken > (4u << 20) && w->taken * 2 > w->buf->len) {
-        g_byte_array_remove_range(w->buf, 0, w->taken);
         w->taken = 0;
     }
 }
@@ -141,6 +141,24 @@ static void mig_stream_reader_compact(MigStreamReader *r)
         g_byte_array_remove_range(r->buf, 0, r->pos);
         r->pos = 0;
     }
+}
+
+size_t mig_stream_wanted(const MigStreamReader *r)
+{
+    size_t avail = r->buf->len - r->pos;
+    const uint8_t *p = r->buf->data + r->pos;
+    size_t need;
+
+    if (r->state == MIG_READER_PREFIX) {
+        need = MIG_STREAM_PREFIX_SIZE;
+    } else if (avail < MIG_FRAME_HEAD_SIZE) {
+        need = MIG_FRAME_HEAD_SIZE;
+    } else {
+        need = MIG_FRAME_HEAD_SIZE + MIN(mig_le_get(p + 5, 4),
+                                         MIG_FRAME_MAX_PAYLOAD) +
+               MIG_FRAME_TAIL_SIZE;
+    }
+    return need > avail ? need - avail : 0;
 }
 
 uint8_t *mig_stream_feed_space(MigStreamReader *r, size_t len)

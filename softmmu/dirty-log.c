@@ -18,7 +18,7 @@ typedef struct RamDirtyLog {
 } RamDirtyLog;
 
 static unsigned int ram_dirty_log_users;
-static RamDirtyLogSyncFn *ram_dirty_log_accel_sync;
+static const RamDirtyLogAccelOps *ram_dirty_log_accel;
 
 static uint64_t ram_dirty_log_nb_pages(RAMBlock *rb)
 {
@@ -61,6 +61,9 @@ void ram_dirty_log_start(void)
         return;
     }
     qemu_ram_foreach_block(ram_dirty_log_start_block, NULL);
+    if (ram_dirty_log_accel) {
+        ram_dirty_log_accel->start();
+    }
 }
 
 void ram_dirty_log_stop(void)
@@ -68,6 +71,9 @@ void ram_dirty_log_stop(void)
     assert(ram_dirty_log_users);
     if (--ram_dirty_log_users) {
         return;
+    }
+    if (ram_dirty_log_accel) {
+        ram_dirty_log_accel->stop();
     }
     qemu_ram_foreach_block(ram_dirty_log_stop_block, NULL);
 }
@@ -118,8 +124,8 @@ unsigned long *ram_block_dirty_log_sync(RAMBlock *rb, uint64_t *nb_dirty)
     if (!log) {
         return NULL;
     }
-    if (ram_dirty_log_accel_sync) {
-        ram_dirty_log_accel_sync(rb);
+    if (ram_dirty_log_accel) {
+        ram_dirty_log_accel->sync(rb);
     }
     if (!log->nb_dirty) {
         return NULL;
@@ -132,7 +138,7 @@ unsigned long *ram_block_dirty_log_sync(RAMBlock *rb, uint64_t *nb_dirty)
     return taken;
 }
 
-void ram_dirty_log_set_accel_sync(RamDirtyLogSyncFn *fn)
+void ram_dirty_log_set_accel(const RamDirtyLogAccelOps *ops)
 {
-    ram_dirty_log_accel_sync = fn;
+    ram_dirty_log_accel = ops;
 }

@@ -41,8 +41,17 @@ unsigned long *ram_block_dirty_log_sync(RAMBlock *rb, uint64_t *nb_dirty);
 /* Pages of rb marked since the last sync (memory API writes only). */
 uint64_t ram_block_dirty_log_count(RAMBlock *rb);
 
-/* For accelerators whose guest writes bypass the memory API (KVM). */
-typedef void RamDirtyLogSyncFn(RAMBlock *rb);
-void ram_dirty_log_set_accel_sync(RamDirtyLogSyncFn *fn);
+/*
+ * For accelerators whose guest writes bypass the memory API (KVM): told
+ * when logging starts and stops, and asked at each sync of a block to
+ * mark what the guest wrote (ram_block_dirty_log_mark).  Main loop only.
+ */
+typedef struct RamDirtyLogAccelOps {
+    void (*start)(void);
+    void (*stop)(void);
+    void (*sync)(RAMBlock *rb);
+} RamDirtyLogAccelOps;
+
+void ram_dirty_log_set_accel(const RamDirtyLogAccelOps *ops);
 
 #endif /* EXEC_RAM_DIRTY_LOG_H */
