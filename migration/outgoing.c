@@ -36,7 +36,7 @@ typedef struct MigOutgoing {
     MigStreamWriter w;
     MigRamSave *ram;        /* NULL once finished */
     MigOutPhase phase;
-    RunState prev_state;    /* run state when migrate was issued */
+    RunState prev_state;    /* run state at migrate, then at switchover */
     bool stopped;           /* we stopped the VM for switchover */
     guint watch;            /* fd writable */
     guint idle;             /* produce more */
@@ -233,6 +233,8 @@ static void mig_out_start_pass(MigOutgoing *o)
 /* Stop the VM for the last pass (or pause before it, with the cap). */
 static void mig_out_switchover(MigOutgoing *o)
 {
+    /* the state to report and to return to: as it is now (stop / cont) */
+    o->prev_state = runstate_get();
     o->stopped = true;
     o->stop_us = g_get_monotonic_time();
     vm_stop(RUN_STATE_FINISH_MIGRATE);

@@ -383,6 +383,7 @@ static int test_listen(const char *path)
 
     g_assert_cmpint(fd, >=, 0);
     g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    unlink(path);           /* a previous test's */
     g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
     g_assert_cmpint(listen(fd, 1), ==, 0);
     return fd;
@@ -517,8 +518,13 @@ static void test_stalled_qmp_answers_then_cancel(void)
     qtest_quit(src);
 }
 
-/* A page written while the first pass is stalled reaches the destination. */
-static void test_dirty_page_resent(void)
+/*
+ * A page written while the first pass is stalled reaches the destination.
+ * With downtime_ms 0 the 4 KiB left after the first pass do not fit in
+ * the downtime: one more pre-copy pass sends them, then the last one.
+ */
+static void test_dirty_page_common(int64_t downtime_ms, int nb_passes,
+                                   bool stop_meanwhile)
 {
     g_autofree char *relay_path = test_path("relay.sock");
     g_autofree char *dst_path = test_path("dst.sock");
@@ -533,6 +539,9 @@ static void test_dirty_page_resent(void)
     pthread_t thread;
     json_t *info;
 
+    json_decref(qtest_qmp_assert_success_ref(
+        src, "{'execute': 'migrate-set-parameters', 'arguments': "
+        "{'downtime-limit': %" PRId64 "}}", downtime_ms));
     test_write_patterns(src);
     test_write_filler(src);
     qmig_migrate(src, src_uri);
@@ -540,6 +549,9 @@ static void test_dirty_page_resent(void)
     /* 4 MiB arrived: the page at 1 MiB went out in the first pass */
     test_read_exactly(relay.a, head, 4 * MiB);
     qtest_writeq(src, 0x100000, 0xfeedfacefeedfaceULL);
+    if (stop_meanwhile) {
+        json_decref(qtest_qmp_assert_success_ref(src, "{'execute': 'stop'}"));
+    }
     info = qmig_query(src);
     g_assert_cmpstr(json_string_value(json_object_get(info, "status")), ==,
                     "active");
@@ -553,17 +565,35 @@ static void test_dirty_page_resent(void)
     pthread_join(thread, NULL);
     g_assert_cmphex(qtest_readq(dst, 0x100000), ==, 0xfeedfacefeedfaceULL);
     g_assert_cmphex(qtest_readq(dst, 96 * MiB), ==, 0x3c3c3c3c3c3c3c3cULL);
+    /* the source's state at switchover decides the destination's */
+    qmig_assert_runstate(dst, stop_meanwhile ? "paused" : "running");
+    qmig_assert_runstate(src, "postmigrate");
     info = qmig_query(src);
     /* every written page once, and the rewritten one a second time */
     g_assert_cmpint(qmig_ram_stat(info, "normal"), ==,
                     TEST_PATTERN_PAGES + 16 * MiB / TEST_PAGE + 1);
-    g_assert_cmpint(qmig_ram_stat(info, "dirty-sync-count"), ==, 2);
+    g_assert_cmpint(qmig_ram_stat(info, "dirty-sync-count"), ==, nb_passes);
     json_decref(info);
     close(relay.a);
     close(relay.b);
     close(lfd);
     qtest_quit(dst);
     qtest_quit(src);
+}
+
+static void test_dirty_page_resent(void)
+{
+    test_dirty_page_common(300, 2, false);
+}
+
+static void test_stopped_during_precopy(void)
+{
+    test_dirty_page_common(300, 2, true);
+}
+
+static void test_dirty_page_downtime_0_one_more_pass(void)
+{
+    test_dirty_page_common(0, 3, false);
 }
 
 static void test_dest_killed_source_resumes(void)
@@ -604,6 +634,42 @@ static void test_assert_error(json_t *r, const char *desc)
     g_assert_cmpstr(json_string_value(json_object_get(
         json_object_get(r, "error"), "desc")), ==, desc);
     json_decref(r);
+}
+
+/* pause-before-switchover: stopped in pre-switchover until continued. */
+static void test_pause_before_switchover(void)
+{
+    g_autofree char *sock = test_path("mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *args = g_strdup_printf(TEST_RAM " -incoming %s", uri);
+    QTestState *src = qmig_vm(TEST_RAM);
+    QTestState *dst = qmig_vm(args);
+
+    json_decref(qtest_qmp_assert_success_ref(
+        src, "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': 'pause-before-switchover', "
+        "'state': true}]}}"));
+    test_write_patterns(src);
+    test_assert_error(qtest_qmp(src, "{'execute': 'migrate-continue', "
+                                "'arguments': {'state': 'pre-switchover'}}"),
+                      "Migration not in expected state: none");
+    qmig_migrate(src, uri);
+    qmig_assert_status(src, "pre-switchover");
+    qmig_assert_runstate(src, "finish-migrate");
+    qtest_writeq(src, 0x100000, 0x0badc0de0badc0deULL);
+    test_assert_error(qtest_qmp(src, "{'execute': 'migrate-continue', "
+                                "'arguments': {'state': 'active'}}"),
+                      "Migration not in expected state: pre-switchover");
+    json_decref(qtest_qmp_assert_success_ref(
+        src, "{'execute': 'migrate-continue', 'arguments': "
+        "{'state': 'pre-switchover'}}"));
+    qmig_assert_status(src, "device");
+    qmig_assert_status(src, "completed");
+    qmig_assert_status(dst, "completed");
+    /* written while paused: the last pass carried it */
+    g_assert_cmphex(qtest_readq(dst, 0x100000), ==, 0x0badc0de0badc0deULL);
+    qtest_quit(dst);
+    qtest_quit(src);
 }
 
 static void test_command_errors(void)
@@ -742,8 +808,14 @@ int main(int argc, char **argv)
                     test_stalled_qmp_answers_then_cancel);
     g_test_add_func("/migration/precopy/dirty-page-resent",
                     test_dirty_page_resent);
+    g_test_add_func("/migration/runstate/stopped-during-precopy-dest-paused",
+                    test_stopped_during_precopy);
+    g_test_add_func("/migration/precopy/downtime-0-takes-one-more-pass",
+                    test_dirty_page_downtime_0_one_more_pass);
     g_test_add_func("/migration/fault/dest-killed-source-resumes",
                     test_dest_killed_source_resumes);
+    g_test_add_func("/migration/switchover/pause-and-continue",
+                    test_pause_before_switchover);
     g_test_add_func("/migration/monitor/command-errors",
                     test_command_errors);
     g_test_add_func("/migration/cli/incoming-errors",

@@ -138,6 +138,24 @@ static void test_migrate(TestVM *src, TestVM *dst, const char *extra)
     test_vm_driver(dst);
 }
 
+/* query-memory-devices answers the same on both sides. */
+static void test_same_memory_devices(TestVM *src, TestVM *dst)
+{
+    json_t *a = qtest_qmp_assert_success_ref(
+        src->qts, "{'execute': 'query-memory-devices'}");
+    json_t *b = qtest_qmp_assert_success_ref(
+        dst->qts, "{'execute': 'query-memory-devices'}");
+
+    if (!json_equal(a, b)) {
+        g_autofree char *sa = json_dumps(a, JSON_COMPACT);
+        g_autofree char *sb = json_dumps(b, JSON_COMPACT);
+
+        g_error("query-memory-devices differ: %s / %s", sa, sb);
+    }
+    json_decref(a);
+    json_decref(b);
+}
+
 static uint64_t test_transferred(TestVM *src)
 {
     json_t *info = qmig_query(src->qts);
@@ -175,6 +193,7 @@ static void test_case_4g(const char *extra)
     g_assert_cmpuint(dst.cfg.plugged_size, ==, 1948 * TEST_BS);
     g_assert_cmpuint(dst.cfg.requested_size, ==, 16 * GiB);
     g_assert_cmpuint(dst.cfg.addr, ==, src.cfg.addr);
+    test_same_memory_devices(&src, &dst);
     test_check(&dst, kept, G_N_ELEMENTS(kept));
     g_assert_cmphex(qtest_readq(dst.qts, test_gpa(&dst, 500) + MiB), ==,
                     0x7777777777777777ULL);
@@ -225,6 +244,7 @@ static void test_16g_plugged(void)
     g_assert_cmpuint(test_transferred(&src), <=,
                      TEST_STREAM_MAX(4 * 4096));
     g_assert_cmpuint(dst.cfg.plugged_size, ==, 16 * GiB);
+    test_same_memory_devices(&src, &dst);
     test_check(&dst, p, G_N_ELEMENTS(p));
     g_assert_cmphex(qtest_readq(dst.qts, test_gpa(&dst, 6000)), ==, 0);
     g_assert_cmpuint(test_state(&dst, 0, 8192), ==,
