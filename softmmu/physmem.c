@@ -11,6 +11,7 @@
 #include "qemu/units.h"
 #include "exec/ramblock.h"
 #include "sysemu/os.h"
+#include "softmmu/memory-internal.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -38,6 +39,7 @@ struct RAMBlock {
     uint32_t flags;             /* RAM_* of ramblock.h */
     int fd;                     /* owned; -1 when anonymous or from_ptr */
     off_t fd_offset;            /* offset of host[0] in fd */
+    RamDirtyLog *dirty_log;     /* dirty-log.c's; NULL when not logging */
 };
 
 /* All blocks, in creation order (RAMBlock *). */
@@ -306,11 +308,17 @@ RAMBlock *qemu_ram_alloc_from_ptr(const char *name, uint64_t size, void *host,
     return rb;
 }
 
+RamDirtyLog **qemu_ram_dirty_log_slot(RAMBlock *rb)
+{
+    return &rb->dirty_log;
+}
+
 void qemu_ram_free(RAMBlock *rb)
 {
     if (!rb) {
         return;
     }
+    ram_block_dirty_log_free(rb);
     if (ram_blocks) {
         g_ptr_array_remove(ram_blocks, rb);
     }

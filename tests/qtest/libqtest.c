@@ -160,7 +160,7 @@ static int qtest_accept(QTestState *s, int listen_fd, const char *what)
     if (!qtest_wait_readable(listen_fd, qtest_deadline())) {
         int status = 0;
 
-        if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+        if (s->pid > 0 && waitpid(s->pid, &status, WNOHANG) == s->pid) {
             s->pid = -1;
             g_error("%s exited (status 0x%x) before connecting its %s "
                     "socket", qtest_binary(), status, what);
@@ -306,6 +306,25 @@ QTestState *qtest_init(const char *extra_args)
     return s;
 }
 
+int qtest_listen_unix(const char *path)
+{
+    return qtest_listen(path);
+}
+
+QTestState *qtest_attach(int listen_fd)
+{
+    QTestState *s = g_new0(QTestState, 1);
+
+    s->pid = -1;
+    s->qmp_fd = -1;
+    s->qtest_rx = g_string_new("");
+    s->qmp_rx = g_string_new("");
+    g_queue_init(&s->events);
+    g_queue_init(&s->replies);
+    s->qtest_fd = qtest_accept(s, listen_fd, "qtest");
+    return s;
+}
+
 pid_t qtest_pid(QTestState *s)
 {
     return s->pid;
@@ -321,6 +340,32 @@ static bool qtest_waitpid(pid_t pid, int *status, gint64 deadline)
         g_usleep(1000);
     }
     return true;
+}
+
+static void qtest_free(QTestState *s)
+{
+    close(s->qtest_fd);
+    if (s->qmp_fd >= 0) {
+        close(s->qmp_fd);
+    }
+    g_string_free(s->qtest_rx, TRUE);
+    g_string_free(s->qmp_rx, TRUE);
+    g_queue_clear_full(&s->events, (GDestroyNotify)json_decref);
+    g_queue_clear_full(&s->replies, (GDestroyNotify)json_decref);
+    g_free(s);
+}
+
+int qtest_wait_exit(QTestState *s)
+{
+    int status;
+
+    if (!qtest_waitpid(s->pid, &status, qtest_deadline())) {
+        g_error("%s did not exit within %d s", qtest_binary(),
+                QTEST_TIMEOUT_S);
+    }
+    qtest_live = g_list_remove(qtest_live, s);
+    qtest_free(s);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 void qtest_quit(QTestState *s)
@@ -345,13 +390,7 @@ void qtest_quit(QTestState *s)
             g_assert_cmpint(WEXITSTATUS(status), ==, 0);
         }
     }
-    close(s->qtest_fd);
-    close(s->qmp_fd);
-    g_string_free(s->qtest_rx, TRUE);
-    g_string_free(s->qmp_rx, TRUE);
-    g_queue_clear_full(&s->events, (GDestroyNotify)json_decref);
-    g_queue_clear_full(&s->replies, (GDestroyNotify)json_decref);
-    g_free(s);
+    qtest_free(s);
 }
 
 /* ---- command-line probes ---- */

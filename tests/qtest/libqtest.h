@@ -34,9 +34,24 @@ bool qtest_is_reference(void);
 QTestState *qtest_init(const char *extra_args);
 /* Same, but the greeting is left unread and nothing negotiated. */
 QTestState *qtest_init_without_qmp_handshake(const char *extra_args);
+/*
+ * A VMM started by someone else (libvirt, with -qtest unix:PATH in its
+ * domain XML): qtest_listen_unix() binds and listens on PATH;
+ * qtest_attach() waits (bounded) for the VMM to connect and returns a
+ * state with the qtest socket only (no QMP: the VMM's monitor is the
+ * other party's).  qtest_quit() then only closes it.
+ */
+int qtest_listen_unix(const char *path);
+QTestState *qtest_attach(int listen_fd);
 /* Kill the VMM (SIGTERM, then SIGKILL after the timeout) and free s. */
 void qtest_quit(QTestState *s);
 pid_t qtest_pid(QTestState *s);
+/*
+ * Wait (up to the timeout) for the VMM to exit by itself, e.g. a
+ * migration destination refusing a stream; returns its exit code (128 +
+ * signal number when a signal ended it) and frees s.
+ */
+int qtest_wait_exit(QTestState *s);
 /*
  * Call fn(data) when the test dies of SIGABRT, SIGSEGV or SIGTERM (a
  * failed assertion), after the VMMs are killed; for other children and
