@@ -748,6 +748,52 @@ int ram_block_coordinated_discard_require(bool state)
     return 0;
 }
 
+/* Names of the holders of ram_block_uncoordinated_discard_disable_by(). */
+static GPtrArray *ram_block_uncoordinated_discard_holders;
+
+int ram_block_uncoordinated_discard_disable_by(const char *who, bool state)
+{
+    GPtrArray *holders;
+    int ret = ram_block_uncoordinated_discard_disable(state);
+
+    if (!ram_block_uncoordinated_discard_holders) {
+        ram_block_uncoordinated_discard_holders =
+            g_ptr_array_new_with_free_func(g_free);
+    }
+    holders = ram_block_uncoordinated_discard_holders;
+    if (ret) {
+        return ret;
+    }
+    if (state) {
+        g_ptr_array_add(holders, g_strdup(who));
+        return 0;
+    }
+    for (guint i = 0; i < holders->len; i++) {
+        if (!strcmp(g_ptr_array_index(holders, i), who)) {
+            g_ptr_array_remove_index(holders, i);
+            break;
+        }
+    }
+    return 0;
+}
+
+bool ram_block_discard_require_for(const char *user, Error **errp)
+{
+    GPtrArray *holders = ram_block_uncoordinated_discard_holders;
+
+    if (!ram_block_discard_require(true)) {
+        return true;
+    }
+    if (holders && holders->len) {
+        error_setg(errp, "%s discards RAM without telling its users, but %s maps guest RAM for DMA and cannot follow such discards",
+                   user, (const char *)g_ptr_array_index(holders, 0));
+    } else {
+        error_setg(errp, "%s needs to discard RAM, but discarding is disabled (memory locked with -overcommit mem-lock=on, or a device that cannot follow discards)",
+                   user);
+    }
+    return false;
+}
+
 bool ram_block_discard_is_disabled(void)
 {
     return ram_block_discard_disabled_cnt ||

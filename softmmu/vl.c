@@ -26,6 +26,7 @@
 #include "hw/i386/pc.h"
 #include "softmmu/vl-internal.h"
 #include "softmmu/trace.h"
+#include "hw/vfio/vfio-container.h"
 #include <fcntl.h>
 #include <signal.h>
 
@@ -1110,6 +1111,7 @@ static void vl_start_monitors(VlConfig *cfg)
     qdev_monitor_register();
     vl_options_register_qmp();
     migration_register_commands();
+    vfio_register_commands();
     for (i = 0; i < cfg->qmps->len; i++) {
         VlQmp *q = g_ptr_array_index(cfg->qmps, i);
 

@@ -28,6 +28,7 @@ static void pci_mig_save(MigFields *f, void *opaque)
 
     mig_put_u16(f, "vendor-id", pci_get_word(dev->config + PCI_VENDOR_ID));
     mig_put_u16(f, "device-id", pci_get_word(dev->config + PCI_DEVICE_ID));
+    mig_put_u16(f, "class", pci_get_word(dev->config + PCI_CLASS_DEVICE));
     mig_put_bytes(f, "config", dev->config, PCI_CONFIG_SPACE_SIZE);
     mig_put_u8(f, "irq-level", dev->irq_level);
     mig_put_u64(f, "msix-vectors", dev->msix_nb_vectors);
@@ -70,6 +71,9 @@ static bool pci_mig_read(MigFields *f, PCIDevice *dev, PCIMigState *st,
                           pci_get_word(dev->config + PCI_VENDOR_ID), errp) ||
         !pci_mig_check_id(f, "device-id",
                           pci_get_word(dev->config + PCI_DEVICE_ID), errp) ||
+        !pci_mig_check_id(f, "class",
+                          pci_get_word(dev->config + PCI_CLASS_DEVICE),
+                          errp) ||
         !mig_get_bytes(f, "config", st->config, PCI_CONFIG_SPACE_SIZE,
                        errp) ||
         !mig_get_u8(f, "irq-level", &st->irq_level, errp) ||

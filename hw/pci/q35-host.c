@@ -377,7 +377,8 @@ PCIBus *q35_host_create(MemoryRegion *system_memory, MemoryRegion *system_io,
     object_unref(obj);
     q35_host_wire(s, system_memory, system_io, pci_memory);
     if (!qdev_realize(DEVICE(s), NULL, errp) ||
-        !qdev_realize(DEVICE(&s->mch), BUS(PCI_HOST_BRIDGE(s)->bus), errp)) {
+        !qdev_realize(DEVICE(&s->mch), BUS(PCI_HOST_BRIDGE(s)->bus), errp) ||
+        !pci_host_migration_register(PCI_HOST_BRIDGE(s), errp)) {
         return NULL;
     }
     return PCI_HOST_BRIDGE(s)->bus;

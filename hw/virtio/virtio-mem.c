@@ -474,15 +474,12 @@ static bool virtio_mem_check_options(VirtIOMEM *vmem, Error **errp)
 
 static bool virtio_mem_check_discard(Error **errp)
 {
-    if (ram_block_discard_is_disabled()) {
+    /* Only coordinated discards: VFIO, which disables the uncoordinated
+     * kind, follows ours through the RamDiscardManager. */
+    if (ram_block_coordinated_discard_require(true)) {
         error_setg(errp, "virtio-mem needs to discard memory, but discarding "
                    "is disabled (memory locked with -overcommit "
                    "mem-lock=on, or by another device)");
-        return false;
-    }
-    if (ram_block_coordinated_discard_require(true)) {
-        error_setg(errp, "virtio-mem needs to discard memory, but discarding "
-                   "is disabled by another user");
         return false;
     }
     return true;

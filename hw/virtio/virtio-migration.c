@@ -126,6 +126,10 @@ static bool virtio_mig_load(MigFields *f, void *opaque, uint32_t version,
     vdev->isr = isr;
     vdev->config_vector = vector;
     vdev->broken = broken;
+    g_clear_pointer(&vdev->broken_reason, g_free);
+    if (broken) {
+        vdev->broken_reason = g_strdup("broken on the migration source");
+    }
     memcpy(vdev->vq, vqs, vdev->nb_queues * sizeof(*vqs));
     return true;
 }

@@ -373,7 +373,8 @@ static void test_hotplugged_device(void)
     "-chardev socket,id=c0,path=%s " \
     "-device vhost-user-blk-pci,id=vhu0,chardev=c0,num-queues=1 " \
     "-object memory-backend-memfd,id=mem0,size=4G,share=on " \
-    "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G"
+    "-device virtio-mem-pci,id=vmem0,memdev=mem0,requested-size=1G," \
+    "dynamic-memslots=on"
 
 static QVirtioBlk *test_blk_move(QVirtioBlk *blk, QTestState *dst)
 {
@@ -382,18 +383,21 @@ static QVirtioBlk *test_blk_move(QVirtioBlk *blk, QTestState *dst)
     return blk;
 }
 
-/* Write a pattern of seed at sector through the driver; the image has it. */
+/*
+ * Write a pattern of seed at sector from the buffer at gpa through the
+ * driver; the image has it (the backend read guest memory there).
+ */
 static void test_blk_write_check(QTestState *qts, QVirtioBlk *blk,
-                                 QBackend *b, uint64_t sector, uint8_t seed)
+                                 QBackend *b, uint64_t sector, uint8_t seed,
+                                 uint64_t gpa)
 {
     g_autofree uint8_t *buf = g_malloc(TEST_BLK_IO_SIZE);
     g_autofree uint8_t *got = g_malloc0(TEST_BLK_IO_SIZE);
 
     memset(buf, seed, TEST_BLK_IO_SIZE);
-    qtest_bufwrite(qts, TEST_BLK_BUF_GPA, buf, TEST_BLK_IO_SIZE);
-    g_assert_cmpuint(qvirtio_blk_write(blk, sector, TEST_BLK_BUF_GPA,
-                                       TEST_BLK_IO_SIZE), ==,
-                     QVIRTIO_BLK_S_OK);
+    qtest_bufwrite(qts, gpa, buf, TEST_BLK_IO_SIZE);
+    g_assert_cmpuint(qvirtio_blk_write(blk, sector, gpa, TEST_BLK_IO_SIZE),
+                     ==, QVIRTIO_BLK_S_OK);
     qbackend_image_read(b, sector * QVIRTIO_BLK_SECTOR_SIZE, got,
                         TEST_BLK_IO_SIZE);
     g_assert_cmpmem(got, TEST_BLK_IO_SIZE, buf, TEST_BLK_IO_SIZE);
@@ -404,6 +408,8 @@ static void test_vhost_user_blk_after_load(void)
     QBackend *src_b, *dst_b;
     g_autofree char *src_args = NULL;
     g_autofree char *dst_args = NULL;
+    QVirtioMemConfig cfg;
+    QVirtioMem *vmem;
     QVirtioBlk *blk;
     TestPair p;
 
@@ -422,13 +428,24 @@ static void test_vhost_user_blk_after_load(void)
     g_assert_nonnull(blk);
     /* Ring indices away from 0, so that a wrong base would show. */
     for (int i = 0; i < 3; i++) {
-        test_blk_write_check(p.src, blk, src_b, i * 128, 0x10 + i);
+        test_blk_write_check(p.src, blk, src_b, i * 128, 0x10 + i,
+                             TEST_BLK_BUF_GPA);
     }
+    vmem = qvirtio_mem_init(p.src);
+    qvirtio_mem_read_config(vmem, &cfg);
+    g_assert_cmpuint(test_req(vmem, &cfg, QVIRTIO_MEM_REQ_PLUG, 0, 2, NULL),
+                     ==, QVIRTIO_MEM_RESP_ACK);
     test_migrate(&p, "completed");
-    /* The destination's backend serves the migrated rings in its table. */
+    /*
+     * The destination's backend serves the migrated rings, with a table
+     * that has boot RAM and the plugged block's memslot (mapped by the
+     * early section): a buffer in each.
+     */
     test_blk_move(blk, p.dst);
-    test_blk_write_check(p.dst, blk, dst_b, 1024, 0x77);
-    test_blk_write_check(p.dst, blk, dst_b, 2048, 0x78);
+    test_driver_move(vmem, p.dst);
+    test_blk_write_check(p.dst, blk, dst_b, 1024, 0x77, TEST_BLK_BUF_GPA);
+    test_blk_write_check(p.dst, blk, dst_b, 2048, 0x78, cfg.addr + MiB);
+    qvirtio_mem_free(vmem);
     qvirtio_blk_free(blk);
     qtest_quit(p.src);
     qtest_quit(p.dst);

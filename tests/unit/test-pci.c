@@ -1008,6 +1008,28 @@ static void test_mig_mch_pciexbar(void)
     test_cfg_write(0, Q35_MCH_PCIEXBAR, 0xb0000000, 4);
 }
 
+/* The host's 0xcf8 latch: a guest mid-way through an access finds it. */
+static void test_mig_host_latch(void)
+{
+    Object *host = OBJECT(q35_host_get());
+    g_autofree char *path = object_get_canonical_path(host);
+    MigSection *sec = migration_section_find("pci-host", path);
+    g_autoptr(MigFields) w = NULL;
+    g_autoptr(MigFields) r = NULL;
+    const uint8_t *data;
+    size_t len;
+
+    g_assert_nonnull(sec);
+    test_io_out(0xcf8, PCI_HOST_CONFIG_ENABLE | PCI_VENDOR_ID, 4);
+    w = migration_section_save(sec);
+    data = mig_fields_data(w, &len);
+    test_io_out(0xcf8, 0, 4);
+    r = mig_fields_new_reader(data, len);
+    g_assert_true(migration_section_load(sec, r, 1, &error_abort));
+    g_assert_cmphex(test_io_in(0xcf8, 4), ==, PCI_HOST_CONFIG_ENABLE);
+    g_assert_cmphex(test_io_in(0xcfc, 4), ==, 0x29c08086);
+}
+
 /* A bridge: bus numbers, window and decoding loaded, the window maps. */
 static void test_mig_bridge_window(void)
 {
@@ -1197,6 +1219,8 @@ int main(int argc, char **argv)
                     test_connect_ioapic_routes_pirqs);
     g_test_add_func("/pci/migration/mch-pciexbar-window-follows",
                     test_mig_mch_pciexbar);
+    g_test_add_func("/pci/migration/host-address-latch",
+                    test_mig_host_latch);
     g_test_add_func("/pci/migration/bridge-window-follows",
                     test_mig_bridge_window);
     return g_test_run();

@@ -621,6 +621,73 @@ static void test_migration_round_trip(void)
     test_del(t);
 }
 
+/* A "virtio" section as the source writes it, with num and features. */
+static uint8_t *test_virtio_section(VirtIODevice *vdev, uint64_t features,
+                                    uint32_t num, size_t *len)
+{
+    g_autoptr(MigFields) w = mig_fields_new_writer();
+    const uint8_t *data;
+
+    mig_put_u64(w, "device-id", TEST_VIRTIO_ID);
+    mig_put_u64(w, "host-features", virtio_get_host_features(vdev));
+    mig_put_u64(w, "nb-queues", 1);
+    mig_put_u8(w, "status", VIRTIO_CONFIG_S_DRIVER_OK);
+    mig_put_u64(w, "guest-features", features);
+    mig_put_u8(w, "config-generation", 3);
+    mig_put_u8(w, "isr", 0);
+    mig_put_u16(w, "config-vector", VIRTIO_NO_VECTOR);
+    mig_put_bool(w, "broken", false);
+    mig_put_u32(w, "num", num);
+    mig_put_bool(w, "enabled", true);
+    mig_put_u64(w, "desc-addr", 0x10000);
+    mig_put_u64(w, "avail-addr", 0x11000);
+    mig_put_u64(w, "used-addr", 0x12000);
+    mig_put_u16(w, "vector", VIRTIO_NO_VECTOR);
+    mig_put_u16(w, "last-avail-idx", 5);
+    mig_put_u16(w, "used-idx", 5);
+    mig_put_u16(w, "signalled-used", 5);
+    mig_put_bool(w, "signalled-used-valid", true);
+    data = mig_fields_data(w, len);
+    return g_memdup2(data, *len);
+}
+
+/* Values outside the device's rules are refused; nothing is applied. */
+static void test_migration_virtio_bad_values(void)
+{
+    TestVirtioPCI *t = test_add();
+    VirtIODevice *vdev = test_vdev(t);
+    uint64_t offered = virtio_get_host_features(vdev);
+    g_autofree uint8_t *good = NULL, *big = NULL, *feat = NULL;
+    g_autofree char *path = object_get_canonical_path(OBJECT(vdev));
+    g_autofree char *want_num = g_strdup_printf(
+        "section 'virtio' (%s): num: queue size 256 is not in 1..128", path);
+    g_autofree char *want_feat = g_strdup_printf(
+        "section 'virtio' (%s): guest-features: 0x%" PRIx64 " has bits the "
+        "device does not offer (0x%" PRIx64 ")", path,
+        offered | (UINT64_C(1) << 40),
+        offered);
+    size_t len;
+    Error *err = NULL;
+
+    big = test_virtio_section(vdev, offered, 256, &len);
+    g_assert_false(test_load(OBJECT(vdev), "virtio", big, len, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, want_num);
+    error_free(err);
+    err = NULL;
+    feat = test_virtio_section(vdev, offered | (1ull << 40), 64, &len);
+    g_assert_false(test_load(OBJECT(vdev), "virtio", feat, len, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, want_feat);
+    error_free(err);
+    /* nothing applied by either */
+    g_assert_cmphex(virtio_get_status(vdev), ==, 0);
+    g_assert_cmpuint(virtio_get_config_generation(vdev), ==, 0);
+    good = test_virtio_section(vdev, offered, 64, &len);
+    g_assert_true(test_load(OBJECT(vdev), "virtio", good, len, &error_abort));
+    g_assert_cmpuint(virtio_get_config_generation(vdev), ==, 3);
+    g_assert_cmpint(virtio_queue_get_num(vdev, 0), ==, 64);
+    test_del(t);
+}
+
 /* Refusals name the field and both values; nothing changes. */
 static void test_migration_mismatch_messages(void)
 {
@@ -696,6 +763,8 @@ int main(int argc, char **argv)
                     test_pci_cfg_window);
     g_test_add_func("/virtio-pci/migration/round-trip-maps-bars-and-msix",
                     test_migration_round_trip);
+    g_test_add_func("/virtio-pci/migration/bad-values-refused-unchanged",
+                    test_migration_virtio_bad_values);
     g_test_add_func("/virtio-pci/migration/mismatch-names-field-and-values",
                     test_migration_mismatch_messages);
     return g_test_run();
