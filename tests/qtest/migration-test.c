@@ -320,6 +320,99 @@ static void test_file_truncated_refused(void)
     qtest_quit(src);
 }
 
+/* Bitwise CRC32C: the test re-seals frames it alters on purpose. */
+static uint32_t test_crc32c(const uint8_t *p, size_t len)
+{
+    uint32_t crc = ~0u;
+
+    while (len--) {
+        crc ^= *p++;
+        for (int k = 0; k < 8; k++) {
+            crc = (crc >> 1) ^ (crc & 1 ? 0x82f63b78u : 0);
+        }
+    }
+    return ~crc;
+}
+
+static uint32_t test_le32(const uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * Offset in the file of the first frame of this type (after the 4096
+ * bytes of offset and the 12 of the prefix), or 0.
+ */
+static size_t test_find_frame(const uint8_t *data, size_t len, int type)
+{
+    size_t pos = 4096 + 12;
+
+    while (pos + 13 <= len) {
+        if (data[pos] == type) {
+            return pos;
+        }
+        pos += 9 + test_le32(data + pos + 5) + 4;
+    }
+    return 0;
+}
+
+/* Change a RAM frame's head and re-seal its CRC: its checks must hold. */
+static void test_resealed_ram_frame(int type, size_t field, uint64_t value,
+                                    unsigned int size, const char *want)
+{
+    QTestState *src = qmig_vm(TEST_RAM " -S");
+    g_autofree char *file = NULL;
+    g_autofree char *data = NULL;
+    g_autofree char *args = NULL;
+    g_autofree char *err = NULL;
+    uint8_t *fr;
+    gsize len;
+    size_t pos;
+    uint32_t crc;
+    int status;
+
+    test_write_patterns(src);
+    file = test_save_to_file(src, "resealed");
+    g_assert_true(g_file_get_contents(file, &data, &len, NULL));
+    pos = test_find_frame((uint8_t *)data, len, type);
+    g_assert_cmpuint(pos, >, 0);
+    fr = (uint8_t *)data + pos;
+    for (unsigned int i = 0; i < size; i++) {
+        fr[9 + field + i] = value >> (8 * i);
+    }
+    crc = test_crc32c(fr, 9 + test_le32(fr + 5));
+    memcpy(fr + 9 + test_le32(fr + 5), &crc, 4);     /* little-endian */
+    g_assert_true(g_file_set_contents(file, data, len, NULL));
+    args = g_strdup_printf(TEST_RAM " -incoming file:%s,offset=4096", file);
+    err = test_dest_refuses(args, &status);
+    g_assert_cmpint(status, ==, 1);
+    if (!strstr(err, want)) {
+        g_error("'%s' not in: %s", want, err);
+    }
+    qtest_quit(src);
+}
+
+static void test_ram_frame_bad_block_index(void)
+{
+    /* frame type 3: RAM_DATA; its u16 block index first */
+    test_resealed_ram_frame(3, 0, 7, 2, "(ram-data): ramblock index 7, the "
+                            "header lists 1\n");
+}
+
+static void test_ram_frame_beyond_block(void)
+{
+    /* the u64 offset after the index: past the block's 256 MiB */
+    test_resealed_ram_frame(3, 2, 256 * MiB, 8, "(ram-data): ramblock "
+                            "'pc.ram': range 0x10000000 + 0x");
+}
+
+static void test_ram_zero_frame_overflow(void)
+{
+    /* frame type 4: RAM_ZERO; a length that wraps around */
+    test_resealed_ram_frame(4, 10, UINT64_MAX - 4095, 8, "(ram-zero): "
+                            "ramblock 'pc.ram': range 0x");
+}
+
 /* The source of a refused stream reports why, and runs on as it was. */
 static void test_refused_by_dest(const char *src_args, const char *dst_args,
                                  const char *message)
@@ -798,6 +891,12 @@ int main(int argc, char **argv)
                     test_file_corrupted_refused);
     g_test_add_func("/migration/file/truncated-refused",
                     test_file_truncated_refused);
+    g_test_add_func("/migration/file/resealed-bad-block-index-refused",
+                    test_ram_frame_bad_block_index);
+    g_test_add_func("/migration/file/resealed-range-beyond-block-refused",
+                    test_ram_frame_beyond_block);
+    g_test_add_func("/migration/file/resealed-zero-length-wraps-refused",
+                    test_ram_zero_frame_overflow);
     g_test_add_func("/migration/ramblock/size-mismatch-refused",
                     test_ramblock_size_mismatch);
     g_test_add_func("/migration/ramblock/unknown-refused",
