@@ -729,6 +729,43 @@ static void test_assert_error(json_t *r, const char *desc)
     json_decref(r);
 }
 
+/* A peer that reads the whole stream and hangs up without its OK. */
+static void test_dest_closes_without_ok(void)
+{
+    g_autofree char *path = test_path("silent.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", path);
+    int lfd = test_listen(path);
+    QTestState *src = qmig_vm(TEST_RAM);
+    uint8_t head[9];
+    json_t *info;
+    int fd;
+
+    test_write_patterns(src);
+    qmig_migrate(src, uri);
+    fd = test_accept(lfd);
+    test_read_exactly(fd, head, 8);             /* magic */
+    test_read_exactly(fd, head, 4);             /* version */
+    do {
+        uint32_t len;
+        g_autofree uint8_t *body = NULL;
+
+        test_read_exactly(fd, head, 9);
+        len = head[5] | head[6] << 8 | head[7] << 16 | (uint32_t)head[8] << 24;
+        body = g_malloc(len + 4);
+        test_read_exactly(fd, body, len + 4);
+    } while (head[0] != 7);                     /* the END frame */
+    close(fd);
+    qmig_assert_status(src, "failed");
+    info = qmig_query(src);
+    g_assert_cmpstr(json_string_value(json_object_get(info, "error-desc")),
+                    ==, "the destination closed the connection without "
+                    "confirming the stream");
+    json_decref(info);
+    qmig_assert_runstate(src, "running");
+    close(lfd);
+    qtest_quit(src);
+}
+
 /* pause-before-switchover: stopped in pre-switchover until continued. */
 static void test_pause_before_switchover(void)
 {
@@ -782,6 +819,12 @@ static void test_command_errors(void)
     test_assert_error(qtest_qmp(src, "{'execute': 'migrate', "
                                 "'arguments': {}}"),
                       "Parameter 'uri' is missing");
+    test_assert_error(qtest_qmp(src, "{'execute': 'migrate', 'arguments': "
+                                "{'uri': 'unix:/x', 'blk': true}}"),
+                      "migrate: 'blk' is not supported by hotmem");
+    test_assert_error(qtest_qmp(src, "{'execute': 'migrate', 'arguments': "
+                                "{'uri': 'unix:/x', 'resume': true}}"),
+                      "migrate: 'resume' is not supported by hotmem");
     test_assert_error(qtest_qmp(src, "{'execute': 'migrate-incoming', "
                                 "'arguments': {'uri': 'unix:/x'}}"),
                       "'-incoming' was not specified on the command line");
@@ -913,6 +956,8 @@ int main(int argc, char **argv)
                     test_dirty_page_downtime_0_one_more_pass);
     g_test_add_func("/migration/fault/dest-killed-source-resumes",
                     test_dest_killed_source_resumes);
+    g_test_add_func("/migration/fault/dest-closes-without-ok",
+                    test_dest_closes_without_ok);
     g_test_add_func("/migration/switchover/pause-and-continue",
                     test_pause_before_switchover);
     g_test_add_func("/migration/monitor/command-errors",

@@ -255,6 +255,74 @@ static void test_stream_reordered_frames(void)
                         "lost, repeated or reordered)");
 }
 
+/* ---- transport URIs (transport.c) ---- */
+
+static void test_uri_ok(const char *uri, MigUriKind kind, const char *path,
+                        const char *host, const char *port, uint64_t offset)
+{
+    MigUri u;
+
+    g_assert_true(mig_uri_parse(uri, &u, &error_abort));
+    g_assert_cmpint(u.kind, ==, kind);
+    g_assert_cmpstr(u.path, ==, path);
+    g_assert_cmpstr(u.host, ==, host);
+    g_assert_cmpstr(u.port, ==, port);
+    g_assert_cmpuint(u.offset, ==, offset);
+    mig_uri_clear(&u);
+}
+
+static void test_uri_refused(const char *uri, const char *msg)
+{
+    Error *err = NULL;
+    MigUri u;
+
+    g_assert_false(mig_uri_parse(uri, &u, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, msg);
+    g_assert_null(u.path);
+    error_free(err);
+}
+
+static void test_uri_parse(void)
+{
+    test_uri_ok("unix:/run/x.sock", MIG_URI_UNIX, "/run/x.sock", NULL, NULL,
+                0);
+    test_uri_ok("tcp:127.0.0.1:4444", MIG_URI_TCP, NULL, "127.0.0.1", "4444",
+                0);
+    test_uri_ok("tcp:[::1]:0", MIG_URI_TCP, NULL, "::1", "0", 0);
+    test_uri_ok("exec:cat > f", MIG_URI_EXEC, "cat > f", NULL, NULL, 0);
+    test_uri_ok("file:/tmp/s", MIG_URI_FILE, "/tmp/s", NULL, NULL, 0);
+    test_uri_ok("file:/tmp/s,offset=0x1000", MIG_URI_FILE, "/tmp/s", NULL,
+                NULL, 4096);
+    test_uri_refused("foo:bar", "Parameter 'uri' expects a valid migration "
+                     "protocol");
+    test_uri_refused("unix:", "Parameter 'uri' expects a valid migration "
+                     "protocol");
+    test_uri_refused("tcp:127.0.0.1", "error parsing address '127.0.0.1'");
+    test_uri_refused("tcp:127.0.0.1:", "error parsing address "
+                     "'127.0.0.1:'");
+    test_uri_refused("file:/tmp/s,offset=12k", "file: offset '12k' is not a "
+                     "number of bytes");
+    test_uri_refused("file:/tmp/s,offset=-1", "file: offset '-1' is not a "
+                     "number of bytes");
+}
+
+static void test_uri_unix_path_too_long(void)
+{
+    g_autofree char *path = g_strnfill(120, 'p');
+    g_autofree char *uri = g_strdup_printf("unix:/%s", path);
+    g_autofree char *msg = g_strdup_printf("UNIX socket path '/%s' is too "
+                                           "long (at most 107 bytes)", path);
+    Error *err = NULL;
+    MigChannel c;
+    MigUri u;
+
+    g_assert_true(mig_uri_parse(uri, &u, &error_abort));
+    g_assert_false(mig_channel_connect(&u, &c, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, msg);
+    error_free(err);
+    mig_uri_clear(&u);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -272,5 +340,9 @@ int main(int argc, char **argv)
                     test_stream_misplaced_frames);
     g_test_add_func("/migration-stream/frames/reordered-refused",
                     test_stream_reordered_frames);
+    g_test_add_func("/migration-stream/uri/parse-and-refuse",
+                    test_uri_parse);
+    g_test_add_func("/migration-stream/uri/unix-path-too-long",
+                    test_uri_unix_path_too_long);
     return g_test_run();
 }
