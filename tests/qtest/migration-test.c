@@ -875,6 +875,29 @@ static void test_cli_incoming_errors(void)
                                    "No such file or directory\n"));
 }
 
+/* As QEMU: no MIGRATION / MIGRATION_PASS events without the capability. */
+static void test_no_events_without_capability(void)
+{
+    QTestState *src = qtest_init(TEST_RAM " -S");
+    g_autofree char *file = test_path("quiet");
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    gint64 deadline = g_get_monotonic_time() + QTEST_TIMEOUT_S * G_USEC_PER_SEC;
+    g_autofree char *st = NULL;
+
+    qmig_migrate(src, uri);
+    do {
+        json_t *info = qmig_query(src);
+
+        g_free(st);
+        st = g_strdup(json_string_value(json_object_get(info, "status")));
+        json_decref(info);
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+    } while (strcmp(st, "completed"));
+    g_assert_null(qtest_qmp_event_ref(src, "MIGRATION"));
+    g_assert_null(qtest_qmp_event_ref(src, "MIGRATION_PASS"));
+    qtest_quit(src);
+}
+
 static void test_hmp_info_migrate(void)
 {
     QTestState *src = qmig_vm(TEST_RAM " -S");
@@ -964,6 +987,8 @@ int main(int argc, char **argv)
                     test_command_errors);
     g_test_add_func("/migration/cli/incoming-errors",
                     test_cli_incoming_errors);
+    g_test_add_func("/migration/events/none-without-capability",
+                    test_no_events_without_capability);
     g_test_add_func("/migration/hmp/info-migrate", test_hmp_info_migrate);
     ret = g_test_run();
     test_cleanup_dir();
