@@ -389,7 +389,7 @@ static json_t *vl_options_query(json_t *args, Error **errp)
     json_decref(all);
     if (!json_array_size(ret)) {
         json_decref(ret);
-        error_setg(errp, "invalid option value '%s'", only);
+        error_setg(errp, "invalid option name: %s", only);
         return NULL;
     }
     return ret;

@@ -54,6 +54,9 @@ typedef struct VlConfig {
     bool has_slots;
     bool has_ram_size;      /* -m gave size= */
     unsigned int smp_cpus;
+    /* -smp topology as given (0: not given), checked at machine creation */
+    unsigned int smp_sockets, smp_dies, smp_clusters, smp_cores,
+                 smp_threads, smp_maxcpus;
     char *cpu_model;
     unsigned int phys_bits;     /* 0: host's */
     GPtrArray *objects;         /* VlDeferred */
@@ -292,11 +295,20 @@ static bool vl_opt_m(VlConfig *cfg, const char *arg, Error **errp)
     return ok;
 }
 
+/* The field of cfg that -smp key sets. */
+static unsigned int *vl_smp_field(VlConfig *cfg, const char *key)
+{
+    return !strcmp(key, "cpus") ? &cfg->smp_cpus
+         : !strcmp(key, "sockets") ? &cfg->smp_sockets
+         : !strcmp(key, "dies") ? &cfg->smp_dies
+         : !strcmp(key, "clusters") ? &cfg->smp_clusters
+         : !strcmp(key, "cores") ? &cfg->smp_cores
+         : !strcmp(key, "threads") ? &cfg->smp_threads
+         : !strcmp(key, "maxcpus") ? &cfg->smp_maxcpus : NULL;
+}
+
 static bool vl_opt_smp(VlConfig *cfg, const char *arg, Error **errp)
 {
-    static const char *const known[] = {
-        "cpus", "sockets", "dies", "cores", "threads", "maxcpus", NULL
-    };
     json_t *opts = keyval_parse(arg, "cpus", NULL, errp);
     const char *key;
     json_t *value;
@@ -306,7 +318,7 @@ static bool vl_opt_smp(VlConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     json_object_foreach(opts, key, value) {
-        if (!g_strv_contains(known, key)) {
+        if (!vl_smp_field(cfg, key)) {
             error_setg(errp, "Parameter 'smp.%s' is unexpected", key);
             json_decref(opts);
             return false;
@@ -317,11 +329,46 @@ static bool vl_opt_smp(VlConfig *cfg, const char *arg, Error **errp)
             json_decref(opts);
             return false;
         }
-        if (!strcmp(key, "cpus")) {
-            cfg->smp_cpus = (unsigned int)n;
-        }
+        *vl_smp_field(cfg, key) = (unsigned int)n;
     }
     json_decref(opts);
+    return true;
+}
+
+/*
+ * QEMU 7.2's completion of -smp for pc-q35-7.2 (dies yes, clusters no,
+ * cores preferred over sockets): missing sockets and threads are 1,
+ * missing cores come from maxcpus; the product must be maxcpus, and
+ * maxcpus at least cpus.
+ */
+static bool vl_check_smp(VlConfig *cfg, Error **errp)
+{
+    unsigned int dies = cfg->smp_dies ? cfg->smp_dies : 1;
+    unsigned int sockets = cfg->smp_sockets ? cfg->smp_sockets : 1;
+    unsigned int threads = cfg->smp_threads ? cfg->smp_threads : 1;
+    unsigned int cores = cfg->smp_cores;
+    unsigned int maxcpus = cfg->smp_maxcpus ? cfg->smp_maxcpus
+                                            : cfg->smp_cpus;
+
+    if (cfg->smp_clusters > 1) {
+        error_setg(errp, "clusters not supported by this machine's CPU topology");
+        return false;
+    }
+    if (!cores) {
+        cores = maxcpus ? MAX(maxcpus / (sockets * dies * threads), 1) : 1;
+    }
+    maxcpus = maxcpus ? maxcpus : sockets * dies * cores * threads;
+    cfg->smp_cpus = cfg->smp_cpus ? cfg->smp_cpus : maxcpus;
+    if (sockets * dies * cores * threads != maxcpus) {
+        error_setg(errp, "Invalid CPU topology: product of the hierarchy must match maxcpus: sockets (%u) * dies (%u) * cores (%u) * threads (%u) != maxcpus (%u)",
+                   sockets, dies, cores, threads, maxcpus);
+        return false;
+    }
+    if (maxcpus < cfg->smp_cpus) {
+        error_setg(errp, "Invalid CPU topology: maxcpus must be equal to or greater than smp: sockets (%u) * dies (%u) * cores (%u) * threads (%u) == maxcpus (%u) < smp_cpus (%u)",
+                   sockets, dies, cores, threads, maxcpus, cfg->smp_cpus);
+        return false;
+    }
     return true;
 }
 
@@ -347,6 +394,15 @@ static bool vl_opt_cpu_prop(VlConfig *cfg, const char *key,
     }
     if (!strcmp(key, "host-phys-bits")) {
         return vl_parse_on_off(key, value, &on, errp);
+    }
+    /* CPUID vendor: recorded by nothing (no CPUID model), checked as QEMU */
+    if (!strcmp(key, "vendor")) {
+        if (strlen(value) != 12) {
+            error_setg(errp, "can't apply global %s-x86_64-cpu.vendor=%s: Property '.vendor' doesn't take value '%s'",
+                       cfg->cpu_model, value, value);
+            return false;
+        }
+        return true;
     }
     error_setg(errp, "can't apply global %s-x86_64-cpu.%s=%s: Property '%s-x86_64-cpu.%s' not found",
                cfg->cpu_model, key, value, cfg->cpu_model, key);
@@ -912,7 +968,8 @@ static MachineState *vl_create_machine(VlConfig *cfg)
     MachineState *ms;
     Error *err = NULL;
 
-    if (!vl_check_memory(cfg, mc->default_ram_size, &err)) {
+    if (!vl_check_memory(cfg, mc->default_ram_size, &err) ||
+        !vl_check_smp(cfg, &err)) {
         vl_fail(NULL, err);
     }
     ms = machine_create(mc);
