@@ -36,6 +36,24 @@ static json_t *machine_qmp_query_memory_size_summary(json_t *args,
     return ret;
 }
 
+/* HMP "info memory_size_summary": QEMU's two lines, from the QMP answer. */
+static bool machine_hmp_info_memory_size_summary(GString *out, int argc,
+                                                 char **argv, Error **errp)
+{
+    json_t *info = machine_qmp_query_memory_size_summary(NULL, errp);
+    json_t *plugged = json_object_get(info, "plugged-memory");
+
+    g_string_append_printf(out, "base memory: %" JSON_INTEGER_FORMAT "\n",
+                           json_integer_value(json_object_get(info,
+                                                              "base-memory")));
+    if (plugged) {
+        g_string_append_printf(out, "plugged memory: %" JSON_INTEGER_FORMAT
+                               "\n", json_integer_value(plugged));
+    }
+    json_decref(info);
+    return true;
+}
+
 static json_t *machine_qmp_machine_info(MachineClass *mc)
 {
     json_t *info = json_pack("{sbsssbsisbss}", "hotpluggable-cpus", false,
@@ -136,5 +154,8 @@ void machine_qmp_register(void)
     qmp_register_types(machine_qmp_types, ARRAY_SIZE(machine_qmp_types));
     qmp_register_commands(machine_qmp_commands,
                           ARRAY_SIZE(machine_qmp_commands));
+    hmp_register_info("memory_size_summary", "",
+                      "show the amount of initially allocated and present hotpluggable (if enabled) memory in bytes.",
+                      machine_hmp_info_memory_size_summary);
     cpu_qmp_register();
 }

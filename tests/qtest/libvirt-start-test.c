@@ -125,6 +125,16 @@ static void test_libvirt_options_accepted(void)
     qtest_quit(s);
 }
 
+static void test_hmp_memory_size_summary(void)
+{
+    QTestState *s = qtest_init("-m 1G,maxmem=4G,slots=1");
+    g_autofree char *out = qtest_hmp(s, "info memory_size_summary");
+
+    g_assert_cmpstr(out, ==, "base memory: 1073741824\r\n"
+                    "plugged memory: 0\r\n");
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -137,5 +147,7 @@ int main(int argc, char **argv)
                     test_command_line_options);
     g_test_add_func("/libvirt-start/argv/libvirt-options-accepted",
                     test_libvirt_options_accepted);
+    g_test_add_func("/libvirt-start/hmp/info-memory-size-summary",
+                    test_hmp_memory_size_summary);
     return g_test_run();
 }

@@ -13,6 +13,8 @@
 #include "monitor/qmp-schema.h"
 #include "monitor/monitor-internal.h"
 #include "qom/object.h"
+#include "sysemu/sysemu.h"
+#include "sysemu/runstate.h"
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -827,6 +829,29 @@ static void test_runstate_commands(void)
     test_server_stop();
 }
 
+static RunState test_state_after_guest_shutdown;
+
+/* Runs once the main loop served the guest's shutdown: note, then quit. */
+static gboolean test_note_state_then_quit(gpointer opaque)
+{
+    test_state_after_guest_shutdown = runstate_get();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+    return G_SOURCE_REMOVE;
+}
+
+/* -no-shutdown: a guest shutdown stops the VM; QMP quit still exits. */
+static void test_no_shutdown_stops(void)
+{
+    runstate_set_no_shutdown(true);
+    vm_start();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+    g_idle_add(test_note_state_then_quit, NULL);
+    g_assert_cmpint(qemu_main_loop(), ==, 0);
+    g_assert_cmpint(test_state_after_guest_shutdown, ==, RUN_STATE_SHUTDOWN);
+    g_assert_cmpint(runstate_get(), ==, RUN_STATE_SHUTDOWN);
+    runstate_set_no_shutdown(false);
+}
+
 /* As QEMU: a reply follows the events its command caused, in order. */
 static void test_replies_follow_their_events(void)
 {
@@ -1061,6 +1086,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/hmp/qom-commands", test_hmp_qom);
     g_test_add_func("/qmp/hmp/registered-command-args", test_hmp_registered);
     g_test_add_func("/qmp/runstate/stop-cont-status", test_runstate_commands);
+    g_test_add_func("/qmp/runstate/no-shutdown-stops-on-guest-shutdown",
+                    test_no_shutdown_stops);
     g_test_add_func("/qmp/runstate/replies-follow-their-events",
                     test_replies_follow_their_events);
     g_test_add_func("/qmp/json/parser-messages", test_json_parser);
