@@ -1,6 +1,7 @@
 /*
  * QMP commands about the machine: query-memory-size-summary,
- * query-machines, query-target, query-kvm and query-uuid.  The
+ * query-machines, query-target, query-kvm, query-name and query-uuid,
+ * and HMP info memory_size_summary.  The
  * plugged-memory figure comes from the memory-device core (hw/mem/)
  * through machine_plugged_memory_size.  CPU queries are in cpu-qmp.c.
  * Neighbours: hw/core/machine.c (state), monitor/ (the QMP server).
@@ -9,6 +10,7 @@
 #include "hw/boards.h"
 #include "config-host.h"
 #include "sysemu/kvm.h"
+#include "sysemu/sysemu.h"
 #include "monitor/monitor.h"
 #include "monitor/qmp-schema.h"
 
@@ -105,6 +107,12 @@ static json_t *machine_qmp_query_kvm(json_t *args, Error **errp)
                      MACHINE_QMP_KVM_PRESENT);
 }
 
+/* -name guest=: {"name": NAME}, or {} without a name (as QEMU). */
+static json_t *machine_qmp_query_name(json_t *args, Error **errp)
+{
+    return qemu_name ? json_pack("{ss}", "name", qemu_name) : json_object();
+}
+
 static json_t *machine_qmp_query_uuid(json_t *args, Error **errp)
 {
     MachineState *ms = current_machine;
@@ -127,6 +135,8 @@ static const QmpType machine_qmp_types[] = {
     { .name = "KvmInfo", .kind = QMP_TYPE_OBJECT,
       .members = (const QmpMember[]) {
           { "enabled", "bool" }, { "present", "bool" }, { NULL } } },
+    { .name = "NameInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) { { "name", "str", true }, { NULL } } },
     { .name = "UuidInfo", .kind = QMP_TYPE_OBJECT,
       .members = (const QmpMember[]) { { "UUID", "str" }, { NULL } } },
     { .name = "MemoryInfo", .kind = QMP_TYPE_OBJECT,
@@ -145,6 +155,8 @@ static const QmpCommandSpec machine_qmp_commands[] = {
       .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "TargetInfo" },
     { .name = "query-kvm", .fn = machine_qmp_query_kvm,
       .ret = "KvmInfo" },
+    { .name = "query-name", .fn = machine_qmp_query_name,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "NameInfo" },
     { .name = "query-uuid", .fn = machine_qmp_query_uuid,
       .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "UuidInfo" },
 };

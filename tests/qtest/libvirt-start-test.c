@@ -52,11 +52,15 @@ static void test_vcpu_threads_are_real(void)
 
 static void test_uuid(void)
 {
-    QTestState *s = qtest_init("-uuid 0291C46C-0891-44e5-af70-6e5b432b9294");
+    QTestState *s = qtest_init("-uuid 0291C46C-0891-44e5-af70-6e5b432b9294 "
+                               "-name guest=dom1,debug-threads=on");
     g_autoptr(json_t) ret = test_return(s, "{'execute': 'query-uuid'}");
+    g_autoptr(json_t) name = test_return(s, "{'execute': 'query-name'}");
 
     g_assert_cmpstr(json_string_value(json_object_get(ret, "UUID")), ==,
                     "0291c46c-0891-44e5-af70-6e5b432b9294");
+    g_assert_cmpstr(json_string_value(json_object_get(name, "name")), ==,
+                    "dom1");
     qtest_quit(s);
 }
 
@@ -140,7 +144,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/libvirt-start/query-cpus-fast/thread-ids-are-vcpu-threads",
                     test_vcpu_threads_are_real);
-    g_test_add_func("/libvirt-start/query-uuid/as-given", test_uuid);
+    g_test_add_func("/libvirt-start/query-uuid-and-name/as-given", test_uuid);
     g_test_add_func("/libvirt-start/query-chardev/monitor-listed",
                     test_query_chardev);
     g_test_add_func("/libvirt-start/query-command-line-options/sandbox",
