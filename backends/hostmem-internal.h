@@ -27,4 +27,12 @@ uint32_t host_memory_backend_ram_flags(const HostMemoryBackend *backend);
 void host_memory_backend_init_region(HostMemoryBackend *backend,
                                      RAMBlock *rb);
 
+/*
+ * The "memory-backend" migration section (hostmem-migration.c): register
+ * once complete (fails only for a duplicate), unregister at finalize.
+ */
+bool host_memory_backend_migration_register(HostMemoryBackend *backend,
+                                            Error **errp);
+void host_memory_backend_migration_unregister(HostMemoryBackend *backend);
+
 #endif /* BACKENDS_HOSTMEM_INTERNAL_H */

@@ -10,6 +10,7 @@
 #include "hw/boards.h"
 #include "qemu/units.h"
 #include "hostmem-internal.h"
+#include "migration/register.h"
 
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -449,6 +450,9 @@ static bool host_memory_backend_complete(Object *obj, Error **errp)
     if (backend->prealloc && !host_memory_backend_do_prealloc(backend, errp)) {
         goto out_free_region;
     }
+    if (!host_memory_backend_migration_register(backend, errp)) {
+        goto out_free_region;
+    }
     backend->completed = true;
     return true;
 
@@ -457,9 +461,10 @@ out_free_region:
     return false;
 }
 
+/* In use by a device, or migrated now (its section pairs both sides). */
 static bool host_memory_backend_can_be_deleted(Object *obj)
 {
-    return !MEMORY_BACKEND(obj)->mapped;
+    return !MEMORY_BACKEND(obj)->mapped && !migration_is_active();
 }
 
 /* ---- API for devices ---- */
@@ -566,6 +571,7 @@ static void host_memory_backend_instance_finalize(Object *obj)
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
     if (backend->completed) {
+        host_memory_backend_migration_unregister(backend);
         memory_region_finalize(&backend->mr);
     }
     g_array_free(backend->host_nodes, TRUE);

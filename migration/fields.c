@@ -108,9 +108,7 @@ static void mig_put_le(MigFields *f, uint64_t v, unsigned int size)
 {
     uint8_t b[8];
 
-    for (unsigned int i = 0; i < size; i++) {
-        b[i] = v >> (8 * i);
-    }
+    mig_le_put(b, v, size);
     g_byte_array_append(f->out, b, size);
 }
 
@@ -176,16 +174,6 @@ void mig_put_str(MigFields *f, const char *name, const char *v)
 
 /* ---- reader ---- */
 
-static uint64_t mig_get_le(const uint8_t *p, unsigned int size)
-{
-    uint64_t v = 0;
-
-    for (unsigned int i = 0; i < size; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
 static size_t mig_fields_left(const MigFields *f)
 {
     return f->in_len - f->pos;
@@ -240,7 +228,7 @@ static bool mig_get_uint(MigFields *f, MigFieldType type, const char *name,
     if (!mig_get_head(f, type, name, size, &head, errp)) {
         return false;
     }
-    *v = mig_get_le(f->in + f->pos + head, size);
+    *v = mig_le_get(f->in + f->pos + head, size);
     f->pos += head + size;
     return true;
 }
@@ -311,7 +299,7 @@ static bool mig_get_blob(MigFields *f, MigFieldType type, const char *name,
     if (!mig_get_head(f, type, name, 4, &head, errp)) {
         return false;
     }
-    *len = mig_get_le(f->in + f->pos + head, 4);
+    *len = mig_le_get(f->in + f->pos + head, 4);
     left = mig_fields_left(f) - head - 4;
     if (*len > left) {
         error_setg(errp, "field '%s': cut off (%zu of %zu bytes)", name, left,

@@ -9,6 +9,25 @@
 
 #include "qemu/osdep.h"
 #include "migration/register.h"
+#include <jansson.h>
+
+/* Little-endian integers of size bytes (1..8), as every frame has them. */
+static inline void mig_le_put(uint8_t *p, uint64_t v, unsigned int size)
+{
+    for (unsigned int i = 0; i < size; i++) {
+        p[i] = v >> (8 * i);
+    }
+}
+
+static inline uint64_t mig_le_get(const uint8_t *p, unsigned int size)
+{
+    uint64_t v = 0;
+
+    for (unsigned int i = 0; i < size; i++) {
+        v |= (uint64_t)p[i] << (8 * i);
+    }
+    return v;
+}
 
 /* ---- fields.c ---- */
 
@@ -133,6 +152,8 @@ typedef struct MigStreamReader {
 
 void mig_stream_reader_init(MigStreamReader *r);
 void mig_stream_reader_destroy(MigStreamReader *r);
+/* Bytes still missing to complete the next frame (0: it is whole). */
+size_t mig_stream_wanted(const MigStreamReader *r);
 /* Room for len more bytes; then commit how many were written there. */
 uint8_t *mig_stream_feed_space(MigStreamReader *r, size_t len);
 void mig_stream_feed_commit(MigStreamReader *r, size_t len);
@@ -144,6 +165,89 @@ void mig_stream_feed(MigStreamReader *r, const void *data, size_t len);
 int mig_stream_next(MigStreamReader *r, MigFrame *frame, Error **errp);
 /* At the end of input: fail unless END was read and nothing follows. */
 bool mig_stream_finish(MigStreamReader *r, Error **errp);
+
+/* ---- ram.c ---- */
+
+typedef struct MigRamStats {
+    uint64_t total;             /* bytes of all RAMBlocks */
+    uint64_t normal;            /* pages sent with their contents */
+    uint64_t duplicate;         /* pages read and found zero */
+    uint64_t dirty_sync_count;  /* passes begun */
+} MigRamStats;
+
+typedef struct MigRamSave MigRamSave;
+typedef struct MigRamLoad MigRamLoad;
+
+/* Source: list the RAMBlocks and start the dirty log. */
+MigRamSave *mig_ram_save_new(void);
+/* Stops the dirty log. */
+void mig_ram_save_free(MigRamSave *rs);
+void mig_ram_put_header(MigRamSave *rs, MigFields *f);
+/*
+ * Begin the next pass: the first visits all populated memory, the next
+ * ones what was written since (syncs the dirty log).  Returns the number
+ * of dirty pages found (0 for the first).
+ */
+uint64_t mig_ram_start_pass(MigRamSave *rs);
+/*
+ * Write frames of the current pass until about budget bytes were
+ * written; true when the pass is finished (its PASS frame written).
+ */
+bool mig_ram_save_iterate(MigRamSave *rs, MigStreamWriter *w,
+                          size_t budget);
+/* Bytes written since the last pass began (what the next would send). */
+uint64_t mig_ram_dirty_pending(const MigRamSave *rs);
+/* Bytes the current pass has still to visit. */
+uint64_t mig_ram_save_remaining(const MigRamSave *rs);
+const MigRamStats *mig_ram_save_stats(const MigRamSave *rs);
+
+/*
+ * Destination: check the source's RAMBlock list (names and sizes, none
+ * missing on either side) and prepare to load.  NULL with errp set.
+ */
+MigRamLoad *mig_ram_load_header(MigFields *f, Error **errp);
+/* Apply one RAM_DATA / RAM_ZERO frame after checking its range. */
+bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr, Error **errp);
+void mig_ram_load_free(MigRamLoad *rl);
+
+/* ---- transport.c ---- */
+
+typedef enum MigUriKind {
+    MIG_URI_UNIX,
+    MIG_URI_TCP,
+    MIG_URI_EXEC,
+    MIG_URI_FILE,
+} MigUriKind;
+
+typedef struct MigUri {
+    MigUriKind kind;
+    char *path;                 /* unix socket, exec command, file */
+    char *host;                 /* tcp */
+    char *port;                 /* tcp */
+    uint64_t offset;            /* file: bytes */
+} MigUri;
+
+/* A stream's fd (non-blocking) and, for exec:, the command's pid. */
+typedef struct MigChannel {
+    int fd;
+    GPid pid;
+} MigChannel;
+
+/* QEMU's message for an unknown scheme: "Parameter 'uri' expects ...". */
+bool mig_uri_parse(const char *uri, MigUri *u, Error **errp);
+void mig_uri_clear(MigUri *u);
+/* Source: connect / spawn / create the file. */
+bool mig_channel_connect(const MigUri *u, MigChannel *c, Error **errp);
+/*
+ * Destination: unix and tcp give a listening socket in *listen_fd (accept
+ * the stream on it); exec and file give the stream in c at once.
+ */
+bool mig_channel_listen(const MigUri *u, int *listen_fd, MigChannel *c,
+                        Error **errp);
+int mig_listen_port(int listen_fd);     /* tcp: the bound port */
+/* Larger socket buffers for a migration stream (best effort). */
+void mig_socket_set_buffers(int fd);
+void mig_channel_close(MigChannel *c);
 
 /* ---- migration.c ---- */
 
@@ -166,6 +270,37 @@ MigrationStatus migration_get_status(void);
 void migration_set_status(MigrationStatus status);
 /* Incoming streams count as active too (migration_is_active). */
 void migration_set_incoming_active(bool active);
+
+/* The HEADER frame: machine type, RAMBlocks, the section list. */
+void migration_put_header(MigStreamWriter *w, MigRamSave *ram);
+/* One EARLY / DEVICE frame per section of that phase. */
+void migration_put_sections(MigStreamWriter *w, MigPhase phase);
+
+/* ---- migration-qmp.c ---- */
+
+void migration_qmp_register_commands(void);
+
+/* ---- outgoing.c ---- */
+
+/* migrate: start sending to uri (status setup); errp for a bad uri. */
+bool migration_outgoing_start(const char *uri, Error **errp);
+/* An outgoing migration is between migrate and its end. */
+bool migration_outgoing_is_running(void);
+/* migrate_cancel: stop, resume the VM as it was (cancelling, cancelled). */
+void migration_outgoing_cancel(void);
+/* migrate-continue from pre-switchover. */
+bool migration_outgoing_continue(Error **errp);
+/* query-migrate members of the source side (status and times, ram). */
+void migration_outgoing_info(json_t *info);
+
+/* ---- incoming.c ---- */
+
+/* -incoming URI / defer: inmigrate, listen or wait for migrate-incoming. */
+bool migration_incoming_start(const char *uri, Error **errp);
+bool migration_incoming_is_deferred(void);
+bool migration_incoming_is_set(void);
+/* query-migrate members of the destination (socket-address). */
+void migration_incoming_info(json_t *info);
 
 /* ---- options.c ---- */
 

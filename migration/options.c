@@ -66,9 +66,8 @@ static MigCapability migration_cap_lookup(const char *name)
 
 static bool migration_check_idle(Error **errp)
 {
-    MigrationStatus st = migration_get_status();
-
-    if (migration_is_active() || st == MIGRATION_STATUS_CANCELLING) {
+    /* as QEMU: only an outgoing migration holds them (not an incoming) */
+    if (migration_outgoing_is_running()) {
         error_setg(errp, "There's a migration process in progress");
         return false;
     }

@@ -25,23 +25,6 @@ const char *mig_frame_type_name(unsigned int type)
                                              : "unknown";
 }
 
-static void mig_stream_le(uint8_t *p, uint64_t v, unsigned int size)
-{
-    for (unsigned int i = 0; i < size; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
-
-static uint64_t mig_stream_get_le(const uint8_t *p, unsigned int size)
-{
-    uint64_t v = 0;
-
-    for (unsigned int i = 0; i < size; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
 /* ---- writer ---- */
 
 void mig_stream_writer_init(MigStreamWriter *w)
@@ -51,7 +34,7 @@ void mig_stream_writer_init(MigStreamWriter *w)
     memset(w, 0, sizeof(*w));
     w->buf = g_byte_array_new();
     memcpy(prefix, MIG_STREAM_MAGIC, MIG_STREAM_MAGIC_SIZE);
-    mig_stream_le(prefix + MIG_STREAM_MAGIC_SIZE, MIG_STREAM_VERSION, 4);
+    mig_le_put(prefix + MIG_STREAM_MAGIC_SIZE, MIG_STREAM_VERSION, 4);
     g_byte_array_append(w->buf, prefix, sizeof(prefix));
     w->total = sizeof(prefix);
 }
@@ -74,12 +57,12 @@ void mig_stream_put_frame(MigStreamWriter *w, MigFrameType type,
 
     assert(a_len + b_len <= MIG_FRAME_MAX_PAYLOAD);
     head[0] = type;
-    mig_stream_le(head + 1, w->seq, 4);
-    mig_stream_le(head + 5, a_len + b_len, 4);
+    mig_le_put(head + 1, w->seq, 4);
+    mig_le_put(head + 5, a_len + b_len, 4);
     crc = mig_crc32c_update(0, head, sizeof(head));
     crc = mig_crc32c_update(crc, a, a_len);
     crc = mig_crc32c_update(crc, b, b_len);
-    mig_stream_le(tail, crc, 4);
+    mig_le_put(tail, crc, 4);
     g_byte_array_append(w->buf, head, sizeof(head));
     g_byte_array_append(w->buf, a, a_len);
     g_byte_array_append(w->buf, b, b_len);
@@ -123,12 +106,12 @@ void mig_stream_consume(MigStreamWriter *w, size_t len)
 {
     assert(len <= mig_stream_pending(w));
     w->taken += len;
-    /* Drop what was sent once it is most of the buffer: O(1) amortized. */
+    /*
+     * Reset once all was sent, never move what is left: the source only
+     * produces into a drained buffer, so it stays one step's size.
+     */
     if (w->taken == w->buf->len) {
         g_byte_array_set_size(w->buf, 0);
-        w->taken = 0;
-    } else if (w->taken > (4u << 20) && w->taken * 2 > w->buf->len) {
-        g_byte_array_remove_range(w->buf, 0, w->taken);
         w->taken = 0;
     }
 }
@@ -158,6 +141,24 @@ static void mig_stream_reader_compact(MigStreamReader *r)
         g_byte_array_remove_range(r->buf, 0, r->pos);
         r->pos = 0;
     }
+}
+
+size_t mig_stream_wanted(const MigStreamReader *r)
+{
+    size_t avail = r->buf->len - r->pos;
+    const uint8_t *p = r->buf->data + r->pos;
+    size_t need;
+
+    if (r->state == MIG_READER_PREFIX) {
+        need = MIG_STREAM_PREFIX_SIZE;
+    } else if (avail < MIG_FRAME_HEAD_SIZE) {
+        need = MIG_FRAME_HEAD_SIZE;
+    } else {
+        need = MIG_FRAME_HEAD_SIZE + MIN(mig_le_get(p + 5, 4),
+                                         MIG_FRAME_MAX_PAYLOAD) +
+               MIG_FRAME_TAIL_SIZE;
+    }
+    return need > avail ? need - avail : 0;
 }
 
 uint8_t *mig_stream_feed_space(MigStreamReader *r, size_t len)
@@ -190,10 +191,10 @@ static bool mig_stream_read_prefix(MigStreamReader *r, Error **errp)
     if (memcmp(p, MIG_STREAM_MAGIC, MIG_STREAM_MAGIC_SIZE)) {
         error_setg(errp, "not a hotmem migration stream (it starts with "
                    "0x%016" PRIx64 ", not '" MIG_STREAM_MAGIC "')",
-                   (uint64_t)mig_stream_get_le(p, 8));
+                   (uint64_t)mig_le_get(p, 8));
         return false;
     }
-    version = mig_stream_get_le(p + MIG_STREAM_MAGIC_SIZE, 4);
+    version = mig_le_get(p + MIG_STREAM_MAGIC_SIZE, 4);
     if (version != MIG_STREAM_VERSION) {
         error_setg(errp, "stream version %u is not supported (this VM reads "
                    "version %u)", version, MIG_STREAM_VERSION);
@@ -282,7 +283,7 @@ static bool mig_stream_check_frame(MigStreamReader *r, MigFrame *fr,
 {
     const uint8_t *p = r->buf->data + r->pos;
     size_t body = MIG_FRAME_HEAD_SIZE + fr->len;
-    uint32_t carried = mig_stream_get_le(p + body, 4);
+    uint32_t carried = mig_le_get(p + body, 4);
     uint32_t crc = mig_crc32c_update(0, p, body);
 
     if (crc != carried) {
@@ -329,8 +330,8 @@ int mig_stream_next(MigStreamReader *r, MigFrame *frame, Error **errp)
         return 0;
     }
     fr.type = p[0];
-    fr.seq = mig_stream_get_le(p + 1, 4);
-    fr.len = mig_stream_get_le(p + 5, 4);
+    fr.seq = mig_le_get(p + 1, 4);
+    fr.len = mig_le_get(p + 5, 4);
     if (fr.type == 0 || fr.type >= MIG_FRAME__MAX ||
         fr.len > MIG_FRAME_MAX_PAYLOAD) {
         error_setg(errp, "frame %u: type %u, length %zu (the stream is "

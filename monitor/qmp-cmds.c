@@ -48,7 +48,9 @@ static json_t *qmp_cmds_stop(json_t *args, Error **errp)
     json_t *ret = json_object();
 
     /* as QEMU: stopping a VM that does not run (prelaunch) changes nothing */
-    if (ret && runstate_is_running()) {
+    if (ret && runstate_get() == RUN_STATE_INMIGRATE) {
+        runstate_set_autostart(false);  /* stays paused after migration */
+    } else if (ret && runstate_is_running()) {
         vm_stop(RUN_STATE_PAUSED);
     }
     return ret;
@@ -58,7 +60,9 @@ static json_t *qmp_cmds_cont(json_t *args, Error **errp)
 {
     json_t *ret = json_object();
 
-    if (ret && !runstate_is_running()) {
+    if (ret && runstate_get() == RUN_STATE_INMIGRATE) {
+        runstate_set_autostart(true);   /* runs once migration completes */
+    } else if (ret && !runstate_is_running()) {
         vm_start();
     }
     return ret;

@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 #include "memory-internal.h"
+#include "exec/ram-dirty-log.h"
 
 static uint64_t memory_access_ldn_le(const uint8_t *buf, unsigned int size)
 {
@@ -179,6 +180,15 @@ static MemTxResult memory_access_mmio(MemoryRegion *mr, hwaddr offset,
     return res;
 }
 
+/* Migration's dirty log: offset in the RAM region is offset in its block. */
+static void memory_access_mark_dirty(MemoryRegion *mr, hwaddr offset,
+                                     hwaddr len)
+{
+    if (ram_dirty_log_is_active() && mr->ram_block) {
+        ram_block_dirty_log_mark(mr->ram_block, offset, len);
+    }
+}
+
 static MemTxResult memory_access_range(const FlatRange *fr, hwaddr addr,
                                        uint8_t *buf, hwaddr len,
                                        bool is_write)
@@ -200,6 +210,7 @@ static MemTxResult memory_access_range(const FlatRange *fr, hwaddr addr,
         memcpy(buf, host + offset, len);
     } else if (!fr->readonly) {
         memcpy(host + offset, buf, len);
+        memory_access_mark_dirty(fr->mr, offset, len);
     }
     return MEMTX_OK;
 }
@@ -339,6 +350,11 @@ void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr *plen,
     avail = (MemAddr)fr->start + fr->size - (MemAddr)addr;
     if (avail < (MemAddr)*plen) {
         *plen = (hwaddr)avail;
+    }
+    if (is_write) {
+        /* the device writes through the pointer: dirty as it is handed out */
+        memory_access_mark_dirty(fr->mr, fr->offset + (addr - fr->start),
+                                 *plen);
     }
     return host + fr->offset + (addr - fr->start);
 }

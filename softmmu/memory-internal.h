@@ -16,6 +16,12 @@
  */
 typedef __int128 MemAddr;
 
+/* physmem.c: where a RAMBlock keeps its dirty log (dirty-log.c's). */
+typedef struct RamDirtyLog RamDirtyLog;
+RamDirtyLog **qemu_ram_dirty_log_slot(RAMBlock *rb);
+/* dirty-log.c: drop rb's log (the block is being freed). */
+void ram_block_dirty_log_free(RAMBlock *rb);
+
 #define MEM_ADDR_SPACE_END (((MemAddr)1) << 64)
 #define MEMORY_REGION_NB_BUCKETS 65   /* log2 size buckets: 0..64 */
 

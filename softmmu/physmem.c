@@ -11,6 +11,7 @@
 #include "qemu/units.h"
 #include "exec/ramblock.h"
 #include "sysemu/os.h"
+#include "softmmu/memory-internal.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -38,6 +39,7 @@ struct RAMBlock {
     uint32_t flags;             /* RAM_* of ramblock.h */
     int fd;                     /* owned; -1 when anonymous or from_ptr */
     off_t fd_offset;            /* offset of host[0] in fd */
+    RamDirtyLog *dirty_log;     /* dirty-log.c's; NULL when not logging */
 };
 
 /* All blocks, in creation order (RAMBlock *). */
@@ -306,11 +308,17 @@ RAMBlock *qemu_ram_alloc_from_ptr(const char *name, uint64_t size, void *host,
     return rb;
 }
 
+RamDirtyLog **qemu_ram_dirty_log_slot(RAMBlock *rb)
+{
+    return &rb->dirty_log;
+}
+
 void qemu_ram_free(RAMBlock *rb)
 {
     if (!rb) {
         return;
     }
+    ram_block_dirty_log_free(rb);
     if (ram_blocks) {
         g_ptr_array_remove(ram_blocks, rb);
     }
@@ -738,6 +746,52 @@ int ram_block_coordinated_discard_require(bool state)
     }
     ram_block_coordinated_discard_required_cnt++;
     return 0;
+}
+
+/* Names of the holders of ram_block_uncoordinated_discard_disable_by(). */
+static GPtrArray *ram_block_uncoordinated_discard_holders;
+
+int ram_block_uncoordinated_discard_disable_by(const char *who, bool state)
+{
+    GPtrArray *holders;
+    int ret = ram_block_uncoordinated_discard_disable(state);
+
+    if (!ram_block_uncoordinated_discard_holders) {
+        ram_block_uncoordinated_discard_holders =
+            g_ptr_array_new_with_free_func(g_free);
+    }
+    holders = ram_block_uncoordinated_discard_holders;
+    if (ret) {
+        return ret;
+    }
+    if (state) {
+        g_ptr_array_add(holders, g_strdup(who));
+        return 0;
+    }
+    for (guint i = 0; i < holders->len; i++) {
+        if (!strcmp(g_ptr_array_index(holders, i), who)) {
+            g_ptr_array_remove_index(holders, i);
+            break;
+        }
+    }
+    return 0;
+}
+
+bool ram_block_discard_require_for(const char *user, Error **errp)
+{
+    GPtrArray *holders = ram_block_uncoordinated_discard_holders;
+
+    if (!ram_block_discard_require(true)) {
+        return true;
+    }
+    if (holders && holders->len) {
+        error_setg(errp, "%s discards RAM without telling its users, but %s maps guest RAM for DMA and cannot follow such discards",
+                   user, (const char *)g_ptr_array_index(holders, 0));
+    } else {
+        error_setg(errp, "%s needs to discard RAM, but discarding is disabled (memory locked with -overcommit mem-lock=on, or a device that cannot follow discards)",
+                   user);
+    }
+    return false;
 }
 
 bool ram_block_discard_is_disabled(void)

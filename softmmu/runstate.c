@@ -20,6 +20,7 @@ typedef struct RunstateResetEntry {
 } RunstateResetEntry;
 
 static RunState runstate_current = RUN_STATE_PRELAUNCH;
+static bool runstate_autostart;
 static GArray *runstate_reset_handlers;     /* RunstateResetEntry */
 static ShutdownCause runstate_reset_requested;     /* NONE: no request */
 static ShutdownCause runstate_shutdown_requested;  /* NONE: no request */
@@ -32,6 +33,9 @@ static const char *const runstate_names[RUN_STATE__MAX] = {
     [RUN_STATE_RUNNING] = "running",
     [RUN_STATE_PAUSED] = "paused",
     [RUN_STATE_SHUTDOWN] = "shutdown",
+    [RUN_STATE_INMIGRATE] = "inmigrate",
+    [RUN_STATE_FINISH_MIGRATE] = "finish-migrate",
+    [RUN_STATE_POSTMIGRATE] = "postmigrate",
 };
 
 static const char *const runstate_cause_names[SHUTDOWN_CAUSE__MAX] = {
@@ -88,6 +92,16 @@ void vm_start(void)
     }
     qapi_event_send("RESUME", NULL);
     runstate_set(RUN_STATE_RUNNING);
+}
+
+void runstate_set_autostart(bool autostart)
+{
+    runstate_autostart = autostart;
+}
+
+bool runstate_get_autostart(void)
+{
+    return runstate_autostart;
 }
 
 void qemu_register_reset(void (*fn)(void *opaque), void *opaque)

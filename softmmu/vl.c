@@ -26,6 +26,7 @@
 #include "hw/i386/pc.h"
 #include "softmmu/vl-internal.h"
 #include "softmmu/trace.h"
+#include "hw/vfio/vfio-container.h"
 #include <fcntl.h>
 #include <signal.h>
 
@@ -68,6 +69,7 @@ typedef struct VlConfig {
     const char *qtest_log;
     const char *pidfile;
     bool start_paused;
+    const char *incoming;       /* -incoming URI or "defer" */
     bool daemonize;
     bool mem_lock;
 } VlConfig;
@@ -627,6 +629,12 @@ static bool vl_opt_ignored(VlConfig *cfg, const char *arg, Error **errp)
     return true;
 }
 
+static bool vl_opt_incoming(VlConfig *cfg, const char *arg, Error **errp)
+{
+    cfg->incoming = arg;
+    return true;
+}
+
 static bool vl_opt_S(VlConfig *cfg, const char *arg, Error **errp)
 {
     cfg->start_paused = true;
@@ -721,6 +729,7 @@ static const VlOption vl_options[] = {
     { "nodefaults", false, vl_opt_ignored },
     { "no-user-config", false, vl_opt_ignored },
     { "S", false, vl_opt_S },
+    { "incoming", true, vl_opt_incoming },
     { "pidfile", true, vl_opt_pidfile },
     { "daemonize", false, vl_opt_daemonize },
     { "trace", true, vl_opt_trace },
@@ -1159,6 +1168,7 @@ static void vl_start_monitors(VlConfig *cfg)
     qdev_monitor_register();
     vl_options_register_qmp();
     migration_register_commands();
+    vfio_register_commands();
     for (i = 0; i < cfg->qmps->len; i++) {
         VlQmp *q = g_ptr_array_index(cfg->qmps, i);
 
@@ -1222,6 +1232,21 @@ static void vl_config_init(VlConfig *cfg)
     cfg->qmps = g_ptr_array_new_with_free_func(vl_qmp_free);
 }
 
+/*
+ * -incoming: the VM waits in inmigrate for the stream (now, or with
+ * "defer" for migrate-incoming) and runs after it unless -S was given.
+ */
+static void vl_start_incoming(VlConfig *cfg)
+{
+    g_autofree char *loc = g_strdup_printf("-incoming %s", cfg->incoming);
+    Error *err = NULL;
+
+    runstate_set_autostart(!cfg->start_paused);
+    if (!migration_incoming_init(cfg->incoming, &err)) {
+        vl_fail(loc, err);
+    }
+}
+
 /* Build everything the parsed options ask for, in QEMU's order. */
 static void vl_build(VlConfig *cfg)
 {
@@ -1274,7 +1299,9 @@ void qemu_init(int argc, char **argv)
     /* Before any socket is up: a client may stop us as soon as it can. */
     vl_install_signals();
     vl_build(cfg);
-    if (!cfg->start_paused) {
+    if (cfg->incoming) {
+        vl_start_incoming(cfg);
+    } else if (!cfg->start_paused) {
         vm_start();
     }
     vl_daemonize_done();

@@ -10,6 +10,8 @@
 #include "sysemu/kvm.h"
 #include "sysemu/memslots.h"
 #include "exec/memory.h"
+#include "exec/ram-dirty-log.h"
+#include "accel/kvm/kvm-internal.h"
 #include "accel/kvm/trace.h"
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -66,13 +68,12 @@ static int kvm_open_device(void)
     return fd;
 }
 
-/* KVM_SET_USER_MEMORY_REGION for the memslot layer; size 0 deletes. */
-static int kvm_set_slot(void *opaque, unsigned int slot_id, uint64_t gpa,
-                        uint64_t size, void *hva, bool readonly)
+static int kvm_set_region(unsigned int slot_id, uint64_t gpa, uint64_t size,
+                          void *hva, uint32_t flags)
 {
     struct kvm_userspace_memory_region region = {
         .slot = slot_id,
-        .flags = readonly ? KVM_MEM_READONLY : 0,
+        .flags = flags,
         .guest_phys_addr = gpa,
         .memory_size = size,
         .userspace_addr = (uintptr_t)hva,
@@ -80,6 +81,26 @@ static int kvm_set_slot(void *opaque, unsigned int slot_id, uint64_t gpa,
 
     return ioctl(kvm_vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0
            ? -errno : 0;
+}
+
+/*
+ * KVM_SET_USER_MEMORY_REGION for the memslot layer; size 0 deletes.  A
+ * slot added while migration logs dirty pages is logged too.
+ */
+static int kvm_set_slot(void *opaque, unsigned int slot_id, uint64_t gpa,
+                        uint64_t size, void *hva, bool readonly)
+{
+    uint32_t flags = readonly ? KVM_MEM_READONLY :
+                     ram_dirty_log_is_active() && size ?
+                     KVM_MEM_LOG_DIRTY_PAGES : 0;
+
+    return kvm_set_region(slot_id, gpa, size, hva, flags);
+}
+
+int kvm_set_slot_flags(const MemslotInfo *slot, uint32_t flags)
+{
+    return kvm_set_region(slot->slot_id, slot->gpa, slot->size, slot->hva,
+                          flags);
 }
 
 static const MemslotBackendOps kvm_memslot_ops = {
@@ -130,6 +151,7 @@ static bool kvm_accel_init(json_t *props, Error **errp)
     memslots_register(table, address_space_memory());
     accel_set_memslots(table);
     memslots_consumer_add(table);
+    kvm_dirty_log_init();
     return true;
 }
 

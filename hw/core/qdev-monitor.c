@@ -3,17 +3,23 @@
  * buses, the hotplug handlers) are qdev.c's; this file only turns QMP
  * arguments into calls and answers with the reference's errors.
  * DEVICE_DELETED is sent by qdev_unplug_complete(), at once or when the
- * guest lets the device go (a pcie-root-port slot powered off).
+ * guest lets the device go (a pcie-root-port slot powered off).  Both
+ * commands are refused while a migration is in progress.
  */
 #include "qemu/osdep.h"
 #include "hw/core/qdev.h"
 #include "monitor/monitor.h"
+#include "migration/register.h"
 #include "monitor/qmp-schema.h"
 
 /* QEMU 7.2 passes device_add's arguments through QemuOpts: strings are
  * parsed as on the command line ("requested-size": "1G"). */
 static json_t *qmp_device_add(json_t *args, Error **errp)
 {
+    /* Both sides must keep the same devices until the end. */
+    if (!migration_check_not_active("device_add", errp)) {
+        return NULL;
+    }
     return qdev_device_add(args, true, errp) ? json_object() : NULL;
 }
 
@@ -32,6 +38,9 @@ static json_t *qmp_device_del(json_t *args, Error **errp)
     if (qdev_is_unplug_pending(dev)) {
         error_setg(errp, "Device %s is already in the process of unplug",
                    id);
+        return NULL;
+    }
+    if (!migration_check_not_active("device_del", errp)) {
         return NULL;
     }
     return qdev_unplug(dev, errp) ? json_object() : NULL;

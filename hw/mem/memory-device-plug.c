@@ -65,6 +65,17 @@ static bool memory_device_check_memslots(DeviceState *dev, Error **errp)
     return false;
 }
 
+/* What a device of size bytes may use, decided once, before placement. */
+static unsigned int memory_device_memslot_limit(DeviceState *dev,
+                                                MachineState *ms,
+                                                uint64_t size)
+{
+    MemoryDeviceMemslotView view;
+
+    memory_devices_memslot_view(dev, ms, &view);
+    return memory_device_decide_memslots(&view, size);
+}
+
 bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp)
 {
     MemoryDeviceState *md = (MemoryDeviceState *)dev;
@@ -100,6 +111,11 @@ bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp)
         return false;
     }
     if (!memory_device_check_memslots(dev, errp)) {
+        return false;
+    }
+    if (mdc->pre_plug &&
+        !mdc->pre_plug(md, memory_device_memslot_limit(dev, ms, size),
+                       errp)) {
         return false;
     }
     align = MAX(mdc->get_min_alignment ? mdc->get_min_alignment(md) : 0,

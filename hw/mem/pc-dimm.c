@@ -5,6 +5,7 @@
  * file checks the slot and the backend and describes the device.
  */
 #include "qemu/osdep.h"
+#include "migration/register.h"
 #include "hw/core/qdev.h"
 #include "hw/mem/memory-device.h"
 #include "hw/boards.h"
@@ -82,6 +83,39 @@ static bool pc_dimm_assign_slot(PCDIMMDevice *dimm, Error **errp)
     return false;
 }
 
+/* ---- migration: the destination's DIMM must be the source's ---- */
+
+static void pc_dimm_mig_save(MigFields *f, void *opaque)
+{
+    PCDIMMDevice *dimm = opaque;
+    g_autofree char *memdev = object_get_canonical_path(OBJECT(dimm->memdev));
+
+    mig_put_u64(f, PC_DIMM_ADDR_PROP, dimm->addr);
+    mig_put_str(f, PC_DIMM_MEMDEV_PROP, memdev);
+    mig_put_u64(f, PC_DIMM_SLOT_PROP, dimm->slot);
+    mig_put_u64(f, PC_DIMM_NODE_PROP, dimm->node);
+}
+
+static bool pc_dimm_mig_load(MigFields *f, void *opaque, uint32_t version,
+                             Error **errp)
+{
+    PCDIMMDevice *dimm = opaque;
+    g_autofree char *memdev = object_get_canonical_path(OBJECT(dimm->memdev));
+
+    return mig_check_u64(f, PC_DIMM_ADDR_PROP, dimm->addr, errp) &&
+           mig_check_str(f, PC_DIMM_MEMDEV_PROP, memdev, errp) &&
+           mig_check_u64(f, PC_DIMM_SLOT_PROP, dimm->slot, errp) &&
+           mig_check_u64(f, PC_DIMM_NODE_PROP, dimm->node, errp);
+}
+
+/* Early: a different DIMM fails before its RAM is sent. */
+static const MigStateOps pc_dimm_mig_ops = {
+    .phase = MIG_PHASE_EARLY,
+    .version = 1,
+    .save = pc_dimm_mig_save,
+    .load = pc_dimm_mig_load,
+};
+
 static bool pc_dimm_realize(DeviceState *dev, Error **errp)
 {
     PCDIMMDevice *dimm = PC_DIMM(dev);
@@ -105,6 +139,10 @@ static bool pc_dimm_realize(DeviceState *dev, Error **errp)
     if (!pc_dimm_assign_slot(dimm, errp)) {
         return false;
     }
+    if (!migration_register_state("pc-dimm", OBJECT(dimm), &pc_dimm_mig_ops,
+                                  dimm, errp)) {
+        return false;
+    }
     dimm->hotplugged = qdev_hotplug_allowed();
     host_memory_backend_set_mapped(dimm->memdev, true);
     return true;
@@ -112,6 +150,7 @@ static bool pc_dimm_realize(DeviceState *dev, Error **errp)
 
 static void pc_dimm_unrealize(DeviceState *dev)
 {
+    migration_unregister_state(dev);
     host_memory_backend_set_mapped(PC_DIMM(dev)->memdev, false);
 }
 

@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "hw/pci/msix.h"
 #include "hw/pci/trace.h"
+#include "pci-internal.h"
 
 /* QEMU's exclusive BAR: 4 KiB or more, PBA in the upper half. */
 #define MSIX_EXCLUSIVE_BAR_MIN_SIZE 4096
@@ -181,6 +182,16 @@ static const MemoryRegionOps msix_pba_ops = {
 static unsigned int msix_pba_size(unsigned int nb_vectors)
 {
     return QEMU_ALIGN_UP(nb_vectors, 64) / 8;
+}
+
+size_t msix_table_bytes(const PCIDevice *dev)
+{
+    return msix_present(dev) ? dev->msix_nb_vectors * PCI_MSIX_ENTRY_SIZE : 0;
+}
+
+size_t msix_pba_bytes(const PCIDevice *dev)
+{
+    return msix_present(dev) ? msix_pba_size(dev->msix_nb_vectors) : 0;
 }
 
 static bool msix_check_args(PCIDevice *dev, unsigned int nb_vectors,

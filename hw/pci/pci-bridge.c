@@ -126,6 +126,11 @@ static void pci_bridge_update_windows(PCIBridge *br)
     memory_region_transaction_commit();
 }
 
+void pci_bridge_post_load(PCIDevice *dev)
+{
+    pci_bridge_update_windows(PCI_BRIDGE_BASE(dev));
+}
+
 /* PCI-to-PCI Bridge 1.2, 3.2.5.18: a 0 -> 1 write of the secondary bus
  * reset bit resets every device behind the bridge. */
 static void pci_bridge_reset_secondary(PCIBridge *br)
@@ -282,6 +287,7 @@ static void pci_bridge_base_class_init(ObjectClass *klass, void *data)
     pc->exit = pci_bridge_exit;
     pc->reset = pci_bridge_reset;
     pc->config_write = pci_bridge_write_config;
+    pc->post_load = pci_bridge_post_load;
     pc->class_id = PCI_CLASS_BRIDGE_PCI;
 }
 

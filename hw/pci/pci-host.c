@@ -6,6 +6,7 @@
  * it and decides where the windows sit.
  */
 #include "qemu/osdep.h"
+#include "migration/register.h"
 #include "qemu/units.h"
 #include "hw/pci/pci_host.h"
 #include "hw/pci/trace.h"
@@ -190,6 +191,34 @@ void pci_host_mmcfg_update(PCIHostState *s, MemoryRegion *container,
         s->mmcfg_size = size;
     }
     memory_region_transaction_commit();
+}
+
+/* ---- migration: the address latched at 0xcf8 ---- */
+
+static void pci_host_mig_save(MigFields *f, void *opaque)
+{
+    mig_put_u32(f, "config-address", PCI_HOST_BRIDGE(opaque)->config_reg);
+}
+
+static bool pci_host_mig_load(MigFields *f, void *opaque, uint32_t version,
+                              Error **errp)
+{
+    /* Any value: the guest may latch any dword. */
+    return mig_get_u32(f, "config-address",
+                       &PCI_HOST_BRIDGE(opaque)->config_reg, errp);
+}
+
+static const MigStateOps pci_host_mig_ops = {
+    .phase = MIG_PHASE_DEVICE,
+    .version = 1,
+    .save = pci_host_mig_save,
+    .load = pci_host_mig_load,
+};
+
+bool pci_host_migration_register(PCIHostState *phb, Error **errp)
+{
+    return migration_register_state("pci-host", OBJECT(phb),
+                                    &pci_host_mig_ops, phb, errp);
 }
 
 static void pci_host_instance_init(Object *obj)

@@ -10,6 +10,7 @@
 #include "hw/pci/pci.h"
 #include "hw/pci/msix.h"
 #include "hw/pci/trace.h"
+#include "pci-internal.h"
 
 /* Status bits a guest clears by writing 1 (PCI 3.0, 6.2.3). */
 #define PCI_STATUS_W1C_BITS 0xf900
@@ -466,7 +467,7 @@ static uint64_t pci_bar_address(PCIDevice *dev, int bar_nr)
     return addr;
 }
 
-static void pci_update_mappings(PCIDevice *dev)
+void pci_update_mappings(PCIDevice *dev)
 {
     int i;
 
@@ -686,11 +687,20 @@ static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
     pci_init_header(dev);
     bus->devices[dev->devfn] = dev;
     if (pc->realize && !pc->realize(dev, errp)) {
-        pci_unmap_all_bars(dev);
-        bus->devices[dev->devfn] = NULL;
-        return false;
+        goto out_unmap;
+    }
+    if (!pci_migration_register(dev, errp)) {
+        if (pc->exit) {
+            pc->exit(dev);
+        }
+        goto out_unmap;
     }
     return true;
+
+out_unmap:
+    pci_unmap_all_bars(dev);
+    bus->devices[dev->devfn] = NULL;
+    return false;
 }
 
 static void pci_qdev_unrealize(DeviceState *qdev)
@@ -698,6 +708,7 @@ static void pci_qdev_unrealize(DeviceState *qdev)
     PCIDevice *dev = PCI_DEVICE(qdev);
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
 
+    pci_migration_unregister(dev);
     pci_set_irq(dev, 0);
     /* Unmap first: exit may finalize the regions behind the BARs. */
     pci_unmap_all_bars(dev);

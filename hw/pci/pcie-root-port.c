@@ -213,6 +213,13 @@ static void pcie_root_port_write_config(PCIDevice *dev, uint32_t addr,
     pcie_slot_write_config(&rp->slot, old_ctl, old_sta, addr, val, len);
 }
 
+/* Migration loaded the header: windows, then the slot's derived state. */
+static void pcie_root_port_post_load(PCIDevice *dev)
+{
+    pci_bridge_post_load(dev);
+    pcie_slot_post_load(&PCIE_ROOT_PORT(dev)->slot);
+}
+
 /* ---- hotplug handler of the secondary bus ---- */
 
 static bool pcie_root_port_pre_plug(Object *handler, DeviceState *dev,
@@ -260,6 +267,7 @@ static void pcie_root_port_class_init(ObjectClass *klass, void *data)
     pc->exit = pcie_root_port_exit;
     pc->reset = pcie_root_port_reset;
     pc->config_write = pcie_root_port_write_config;
+    pc->post_load = pcie_root_port_post_load;
     pc->vendor_id = PCI_VENDOR_ID_REDHAT;
     pc->device_id = PCI_DEVICE_ID_REDHAT_PCIE_RP;
     hc->pre_plug = pcie_root_port_pre_plug;

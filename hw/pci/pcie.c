@@ -238,6 +238,13 @@ static void pcie_slot_update_power(PCIESlot *s)
     }
 }
 
+void pcie_slot_post_load(PCIESlot *s)
+{
+    /* INTx came with the port's irq-level; a message was sent already. */
+    s->hpev_notified = pcie_slot_wants_interrupt(s);
+    pcie_slot_update_power(s);
+}
+
 /* The devices leave; the caller signals the latched events. */
 static void pcie_slot_unplug_devices(PCIESlot *s)
 {

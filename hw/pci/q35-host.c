@@ -238,6 +238,12 @@ static void q35_mch_write_config(PCIDevice *dev, uint32_t addr,
     }
 }
 
+/* After migration loaded the header: the PCIEXBAR window it sets. */
+static void q35_mch_post_load(PCIDevice *dev)
+{
+    q35_mch_update_mmcfg(MCH_PCI_DEVICE(dev));
+}
+
 static bool q35_mch_realize(PCIDevice *dev, Error **errp)
 {
     pci_set_quad(dev->config + Q35_MCH_PCIEXBAR, Q35_MCH_PCIEXBAR_DEFAULT);
@@ -261,6 +267,7 @@ static void q35_mch_class_init(ObjectClass *klass, void *data)
     pc->realize = q35_mch_realize;
     pc->reset = q35_mch_reset;
     pc->config_write = q35_mch_write_config;
+    pc->post_load = q35_mch_post_load;
     pc->vendor_id = PCI_VENDOR_ID_INTEL;
     pc->device_id = Q35_MCH_DEVICE_ID;
     pc->revision = 0;       /* QEMU 7.2 reads 0, not the chip's 2 */
@@ -370,7 +377,8 @@ PCIBus *q35_host_create(MemoryRegion *system_memory, MemoryRegion *system_io,
     object_unref(obj);
     q35_host_wire(s, system_memory, system_io, pci_memory);
     if (!qdev_realize(DEVICE(s), NULL, errp) ||
-        !qdev_realize(DEVICE(&s->mch), BUS(PCI_HOST_BRIDGE(s)->bus), errp)) {
+        !qdev_realize(DEVICE(&s->mch), BUS(PCI_HOST_BRIDGE(s)->bus), errp) ||
+        !pci_host_migration_register(PCI_HOST_BRIDGE(s), errp)) {
         return NULL;
     }
     return PCI_HOST_BRIDGE(s)->bus;

@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "hw/virtio/vhost.h"
+#include "vhost-internal.h"
 #include "hw/boards.h"
 #include "hw/mem/memory-device.h"
 #include "exec/ramblock.h"
@@ -31,7 +32,7 @@ static bool vhost_backend_has_protocol(const VhostDev *hdev)
     return hdev->backend_features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES);
 }
 
-static bool vhost_conn_usable(const VhostDev *hdev)
+bool vhost_conn_usable(const VhostDev *hdev)
 {
     return hdev->conn && !vhost_user_conn_is_dead(hdev->conn);
 }
@@ -125,7 +126,7 @@ static void vhost_mem_collect(const MemslotInfo *slot, void *opaque)
     }
 }
 
-static void vhost_mem_commit(void *opaque)
+void vhost_mem_commit(void *opaque)
 {
     VhostDev *hdev = opaque;
     VhostMemTable table = { .n = 0 };
@@ -461,7 +462,7 @@ static bool vhost_vq_start(VhostDev *hdev, unsigned int n, Error **errp)
     return true;
 }
 
-static bool vhost_dev_start(VhostDev *hdev, Error **errp)
+bool vhost_dev_start(VhostDev *hdev, Error **errp)
 {
     uint64_t features = virtio_get_guest_features(hdev->vdev);
 
@@ -491,7 +492,7 @@ static bool vhost_dev_start(VhostDev *hdev, Error **errp)
 }
 
 /* Take the rings back; their positions are kept for a restart. */
-static void vhost_dev_stop(VhostDev *hdev)
+void vhost_dev_stop(VhostDev *hdev)
 {
     Error *err = NULL;
 
@@ -679,7 +680,8 @@ bool vhost_dev_init(VhostDev *hdev, VirtIODevice *vdev, const char *chardev,
         return false;
     }
     fd = vhost_chardev_fd(hdev, errp);
-    if (fd < 0 || !vhost_dev_connect(hdev, fd, errp)) {
+    if (fd < 0 || !vhost_dev_connect(hdev, fd, errp) ||
+        !vhost_migration_register(hdev, errp)) {
         vhost_dev_cleanup(hdev);
         return false;
     }
@@ -688,6 +690,7 @@ bool vhost_dev_init(VhostDev *hdev, VirtIODevice *vdev, const char *chardev,
 
 void vhost_dev_cleanup(VhostDev *hdev)
 {
+    vhost_migration_unregister(hdev);
     if (hdev->reconnect_timer) {
         g_source_remove(hdev->reconnect_timer);
         hdev->reconnect_timer = 0;

@@ -15,8 +15,16 @@ void virtio_mem_blocks_init(VirtioMemBlocks *b, uint64_t block_size,
     assert(QEMU_IS_POW2(block_size) && region_size % block_size == 0);
     memset(b, 0, sizeof(*b));
     b->block_size = block_size;
+    virtio_mem_blocks_alloc(b, region_size);
+}
+
+void virtio_mem_blocks_alloc(VirtioMemBlocks *b, uint64_t region_size)
+{
+    assert(QEMU_IS_POW2(b->block_size) && region_size % b->block_size == 0);
     b->region_size = region_size;
-    b->nb_blocks = region_size / block_size;
+    b->nb_blocks = region_size / b->block_size;
+    b->plugged_size = 0;
+    b->usable_region_size = virtio_mem_blocks_usable_for(b, b->requested_size);
     b->plugged = bitmap_new(b->nb_blocks);
 }
 

@@ -9,8 +9,6 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "hw/virtio/virtio-mem-internal.h"
-#include "hw/mem/memory-device.h"
-#include "hw/boards.h"
 #include "sysemu/hostmem.h"
 
 MemoryRegion *virtio_mem_memslots_container(VirtIOMEM *vmem)
@@ -34,16 +32,15 @@ void virtio_mem_memslots_free_container(VirtIOMEM *vmem)
     }
 }
 
-/* Decide N from the memory-device core's rule and create the aliases. */
+/* N from the limit the memory-device core handed over at pre-plug (1 for
+ * a device on its own), then the aliases. */
 void virtio_mem_memslots_init(VirtIOMEM *vmem)
 {
     MemoryRegion *backing = host_memory_backend_get_memory(vmem->memdev);
     uint64_t region_size = memory_region_size(backing);
-    MemoryDeviceMemslotView view;
-    unsigned int limit;
+    unsigned int limit = MAX(vmem->memslot_limit, 1);
 
-    memory_devices_memslot_view(DEVICE(vmem), current_machine, &view);
-    limit = memory_device_decide_memslots(&view, region_size);
+    virtio_mem_memslots_container(vmem);   /* made at pre-plug, or now */
     vmem->memslot_size = virtio_mem_blocks_memslot_size(
         region_size, vmem->blocks.block_size, limit);
     vmem->nb_memslots = virtio_mem_blocks_nb_memslots(region_size,

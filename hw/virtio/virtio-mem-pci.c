@@ -135,6 +135,12 @@ static unsigned int virtio_mem_pci_get_used_memslots(
     return virtio_mem_get_used_memslots(virtio_mem_pci_vmem(md));
 }
 
+static bool virtio_mem_pci_pre_plug(MemoryDeviceState *md,
+                                    unsigned int memslot_limit, Error **errp)
+{
+    return virtio_mem_pre_plug(virtio_mem_pci_vmem(md), memslot_limit, errp);
+}
+
 static void virtio_mem_pci_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -159,6 +165,7 @@ static void virtio_mem_pci_class_init(ObjectClass *klass, void *data)
     mdc->get_device_info = virtio_mem_pci_get_device_info;
     mdc->get_memslots = virtio_mem_pci_get_memslots;
     mdc->get_used_memslots = virtio_mem_pci_get_used_memslots;
+    mdc->pre_plug = virtio_mem_pci_pre_plug;
 }
 
 static const TypeInfo virtio_mem_pci_info = {

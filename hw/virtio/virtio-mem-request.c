@@ -4,11 +4,13 @@
  * answer, applies the effect through virtio-mem.c and writes the 10-byte
  * response.  Malformed requests (short buffers, unknown type) are not
  * answered: the device is marked broken until the driver resets it.
+ * While a migration is active PLUG, UNPLUG and UNPLUG_ALL are BUSY.
  */
 #include "qemu/osdep.h"
 #include "hw/virtio/virtio-mem-internal.h"
 #include "hw/virtio/virtio-mem-wire.h"
 #include "hw/virtio/trace.h"
+#include "migration/register.h"
 
 typedef struct VirtioMemRequest {
     uint16_t type;
@@ -72,6 +74,19 @@ static bool virtio_mem_decode_request(VirtIOMEM *vmem,
     return true;
 }
 
+/*
+ * "Not now" (after the range and state checks, as the reference): while a
+ * migration runs, on either side, the plug state that was sent must hold.
+ */
+static bool virtio_mem_is_busy(void)
+{
+    if (migration_is_active()) {
+        trace_virtio_mem_busy("migration");
+        return true;
+    }
+    return false;
+}
+
 static uint16_t virtio_mem_process_plug(VirtIOMEM *vmem,
                                         const VirtioMemRequest *req)
 {
@@ -80,6 +95,9 @@ static uint16_t virtio_mem_process_plug(VirtIOMEM *vmem,
 
     if (resp != VIRTIO_MEM_RESP_ACK) {
         return resp;
+    }
+    if (virtio_mem_is_busy()) {
+        return VIRTIO_MEM_RESP_BUSY;
     }
     return virtio_mem_plug_range(vmem,
                                  virtio_mem_blocks_idx(&vmem->blocks,
@@ -95,6 +113,9 @@ static uint16_t virtio_mem_process_unplug(VirtIOMEM *vmem,
 
     if (resp != VIRTIO_MEM_RESP_ACK) {
         return resp;
+    }
+    if (virtio_mem_is_busy()) {
+        return VIRTIO_MEM_RESP_BUSY;
     }
     return virtio_mem_unplug_range(vmem,
                                    virtio_mem_blocks_idx(&vmem->blocks,
@@ -113,7 +134,8 @@ static uint16_t virtio_mem_process(VirtIOMEM *vmem,
         return virtio_mem_process_unplug(vmem, req);
     case VIRTIO_MEM_REQ_UNPLUG_ALL:
         /* addr and nb_blocks are ignored, as the reference does */
-        return virtio_mem_unplug_all(vmem);
+        return virtio_mem_is_busy() ? VIRTIO_MEM_RESP_BUSY
+                                    : virtio_mem_unplug_all(vmem);
     default:
         return virtio_mem_blocks_check_state(&vmem->blocks, req->gpa,
                                              req->nb_blocks, state);
@@ -148,6 +170,9 @@ void virtio_mem_handle_request(VirtIODevice *vdev, VirtQueue *vq)
         uint16_t resp;
 
         if (!virtio_mem_decode_request(vmem, elem, &req)) {
+            /* Not answered, but no longer in use: a reset must not be the
+             * only way the in-use count comes back to 0. */
+            virtqueue_detach_element(vq, elem);
             g_free(elem);
             return;
         }

@@ -15,6 +15,7 @@
 #include "sysemu/hostmem.h"
 #include "sysemu/runstate.h"
 #include "sysemu/numa.h"
+#include "migration/register.h"
 
 #define VIRTIO_MEM_THP_SIZE_PATH \
     "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
@@ -119,6 +120,29 @@ out_discard:
     return VIRTIO_MEM_RESP_BUSY;
 }
 
+/*
+ * The discard of an unplug failed: give the range back to the listeners.
+ * True when they all took it (state exactly as before: BUSY).  False when
+ * one refused: every listener now holds the range discarded, so the
+ * blocks must become unplugged to match them, and their memory stays
+ * allocated (reported once per device).
+ */
+static bool virtio_mem_unplug_undo(VirtIOMEM *vmem, const VirtioMemRange *r)
+{
+    trace_virtio_mem_busy("discard");
+    if (!ram_discard_manager_notify_populate(&vmem->rdm, virtio_mem_mr(vmem),
+                                             r->offset, r->size)) {
+        return true;
+    }
+    if (!vmem->discard_warned) {
+        warn_report("virtio-mem: discarding unplugged memory failed and a "
+                    "listener refused it back; the blocks are unplugged but "
+                    "their memory stays allocated");
+        vmem->discard_warned = true;
+    }
+    return false;
+}
+
 uint16_t virtio_mem_unplug_range(VirtIOMEM *vmem, uint64_t first,
                                  uint64_t nb)
 {
@@ -127,10 +151,8 @@ uint16_t virtio_mem_unplug_range(VirtIOMEM *vmem, uint64_t first,
     /* Listeners (DMA mappings) go first: nobody may use what we discard. */
     ram_discard_manager_notify_discard(&vmem->rdm, virtio_mem_mr(vmem),
                                        r.offset, r.size);
-    if (ram_block_discard_range(virtio_mem_rb(vmem), r.offset, r.size)) {
-        trace_virtio_mem_busy("discard");
-        ram_discard_manager_notify_populate(&vmem->rdm, virtio_mem_mr(vmem),
-                                            r.offset, r.size);
+    if (ram_block_discard_range(virtio_mem_rb(vmem), r.offset, r.size) &&
+        virtio_mem_unplug_undo(vmem, &r)) {
         return VIRTIO_MEM_RESP_BUSY;
     }
     virtio_mem_blocks_set_range(&vmem->blocks, first, nb, false);
@@ -405,23 +427,23 @@ static bool virtio_mem_check_sizes(VirtIOMEM *vmem, uint64_t bs,
                    size_str(bs).s);
         return false;
     }
-    if (vmem->requested_size_prop % bs) {
+    if (vmem->blocks.requested_size % bs) {
         error_setg(errp, "'%s' %s is not a multiple of '%s' %s",
                    VIRTIO_MEM_REQUESTED_SIZE_PROP,
-                   size_str(vmem->requested_size_prop).s,
+                   size_str(vmem->blocks.requested_size).s,
                    VIRTIO_MEM_BLOCK_SIZE_PROP, size_str(bs).s);
         return false;
     }
-    if (vmem->requested_size_prop > region_size) {
+    if (vmem->blocks.requested_size > region_size) {
         error_setg(errp, "'%s' %s exceeds the memdev size %s",
                    VIRTIO_MEM_REQUESTED_SIZE_PROP,
-                   size_str(vmem->requested_size_prop).s,
+                   size_str(vmem->blocks.requested_size).s,
                    size_str(region_size).s);
         return false;
     }
-    if (vmem->memaddr % bs) {
+    if (vmem->blocks.addr % bs) {
         error_setg(errp, "'%s' 0x%" PRIx64 " is not aligned to '%s' %s",
-                   VIRTIO_MEM_ADDR_PROP, vmem->memaddr,
+                   VIRTIO_MEM_ADDR_PROP, vmem->blocks.addr,
                    VIRTIO_MEM_BLOCK_SIZE_PROP, size_str(bs).s);
         return false;
     }
@@ -452,51 +474,59 @@ static bool virtio_mem_check_options(VirtIOMEM *vmem, Error **errp)
 
 static bool virtio_mem_check_discard(Error **errp)
 {
-    if (ram_block_discard_is_disabled()) {
+    /* Only coordinated discards: VFIO, which disables the uncoordinated
+     * kind, follows ours through the RamDiscardManager. */
+    if (ram_block_coordinated_discard_require(true)) {
         error_setg(errp, "virtio-mem needs to discard memory, but discarding "
                    "is disabled (memory locked with -overcommit "
                    "mem-lock=on, or by another device)");
         return false;
     }
-    if (ram_block_coordinated_discard_require(true)) {
-        error_setg(errp, "virtio-mem needs to discard memory, but discarding "
-                   "is disabled by another user");
-        return false;
-    }
     return true;
 }
 
-static bool virtio_mem_check_config(VirtIOMEM *vmem, uint64_t *bs,
-                                    Error **errp)
+static bool virtio_mem_check_config(VirtIOMEM *vmem, Error **errp)
 {
     uint64_t region_size;
+    uint64_t bs;
 
     if (!virtio_mem_check_memdev(vmem, errp) ||
         !virtio_mem_check_options(vmem, errp)) {
         return false;
     }
     region_size = memory_region_size(virtio_mem_mr(vmem));
-    *bs = vmem->block_size_prop ? vmem->block_size_prop
-                                : virtio_mem_default_block_size(vmem->memdev);
-    return virtio_mem_check_block_size(vmem, *bs, errp) &&
-           virtio_mem_check_sizes(vmem, *bs, region_size, errp);
+    /* Decided at pre-plug; a device realized on its own decides now. */
+    bs = vmem->blocks.block_size ? vmem->blocks.block_size
+                                 : virtio_mem_default_block_size(vmem->memdev);
+    if (!virtio_mem_check_block_size(vmem, bs, errp) ||
+        !virtio_mem_check_sizes(vmem, bs, region_size, errp)) {
+        return false;
+    }
+    vmem->blocks.block_size = bs;
+    return true;
 }
 
 static void virtio_mem_system_reset(void *opaque)
 {
     VirtIOMEM *vmem = opaque;
 
-    /* A system reset unplugs everything; a device reset does not. */
-    virtio_mem_unplug_all(vmem);
+    /*
+     * A system reset unplugs everything; a device reset does not.  Not
+     * while migrating: the plug state sent before RAM must still hold.
+     */
+    if (!migration_is_active()) {
+        virtio_mem_unplug_all(vmem);
+    }
 }
+
+static void virtio_mem_device_unrealize(DeviceState *dev);
 
 static bool virtio_mem_device_realize(DeviceState *dev, Error **errp)
 {
     VirtIOMEM *vmem = VIRTIO_MEM(dev);
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
-    uint64_t bs;
 
-    if (!virtio_mem_check_config(vmem, &bs, errp) ||
+    if (!virtio_mem_check_config(vmem, errp) ||
         !virtio_mem_check_discard(errp)) {
         return false;
     }
@@ -506,12 +536,8 @@ static bool virtio_mem_device_realize(DeviceState *dev, Error **errp)
                    "failed; use a memory backend that supports discard");
         goto out_discard_require;
     }
-    virtio_mem_blocks_init(&vmem->blocks, bs,
-                           memory_region_size(virtio_mem_mr(vmem)));
-    vmem->blocks.addr = vmem->memaddr;
-    vmem->blocks.requested_size = vmem->requested_size_prop;
-    vmem->blocks.usable_region_size =
-        virtio_mem_blocks_usable_for(&vmem->blocks, vmem->requested_size_prop);
+    virtio_mem_blocks_alloc(&vmem->blocks,
+                            memory_region_size(virtio_mem_mr(vmem)));
 
     if (vmem->dynamic_memslots) {
         virtio_mem_memslots_init(vmem);
@@ -523,6 +549,10 @@ static bool virtio_mem_device_realize(DeviceState *dev, Error **errp)
     memory_region_set_ram_discard_manager(virtio_mem_mr(vmem), &vmem->rdm);
     host_memory_backend_set_mapped(vmem->memdev, true);
     qemu_register_reset(virtio_mem_system_reset, vmem);
+    if (!virtio_mem_migration_register(vmem, errp)) {
+        virtio_mem_device_unrealize(dev);
+        return false;
+    }
     return true;
 
 out_discard_require:
@@ -534,6 +564,7 @@ static void virtio_mem_device_unrealize(DeviceState *dev)
 {
     VirtIOMEM *vmem = VIRTIO_MEM(dev);
 
+    virtio_mem_migration_unregister(vmem);
     qemu_unregister_reset(virtio_mem_system_reset, vmem);
     host_memory_backend_set_mapped(vmem->memdev, false);
     memory_region_set_ram_discard_manager(virtio_mem_mr(vmem), NULL);
@@ -591,10 +622,7 @@ static int virtio_mem_validate_features(VirtIODevice *vdev)
 
 static uint64_t virtio_mem_get_requested_size(Object *obj, Error **errp)
 {
-    VirtIOMEM *vmem = VIRTIO_MEM(obj);
-
-    return virtio_mem_is_realized(vmem) ? vmem->blocks.requested_size
-                                        : vmem->requested_size_prop;
+    return VIRTIO_MEM(obj)->blocks.requested_size;
 }
 
 static bool virtio_mem_check_requested_size(VirtIOMEM *vmem, uint64_t value,
@@ -622,7 +650,8 @@ static bool virtio_mem_set_requested_size(Object *obj, uint64_t value,
     VirtIOMEM *vmem = VIRTIO_MEM(obj);
 
     if (!virtio_mem_is_realized(vmem)) {
-        vmem->requested_size_prop = value;
+        /* Checked at realize, once the block size is decided. */
+        vmem->blocks.requested_size = value;
         return true;
     }
     if (!virtio_mem_check_requested_size(vmem, value, errp)) {
@@ -632,7 +661,6 @@ static bool virtio_mem_set_requested_size(Object *obj, uint64_t value,
         return true;
     }
     vmem->blocks.requested_size = value;
-    vmem->requested_size_prop = value;
     virtio_mem_resize_usable_region(vmem, false);
     trace_virtio_mem_set_requested_size(value);
     virtio_notify_config(VIRTIO_DEVICE(vmem));
@@ -648,13 +676,10 @@ static uint64_t virtio_mem_get_block_size_prop(Object *obj, Error **errp)
 {
     VirtIOMEM *vmem = VIRTIO_MEM(obj);
 
-    if (virtio_mem_is_realized(vmem)) {
+    if (vmem->blocks.block_size) {
         return vmem->blocks.block_size;
     }
-    if (vmem->block_size_prop) {
-        return vmem->block_size_prop;
-    }
-    /* Before realize the default depends on the memdev, as reported. */
+    /* Not decided yet: the default of the memdev, as reported. */
     return vmem->memdev ? virtio_mem_default_block_size(vmem->memdev)
                         : virtio_mem_thp_size();
 }
@@ -668,7 +693,7 @@ static bool virtio_mem_set_block_size_prop(Object *obj, uint64_t value,
                                          errp)) {
         return false;
     }
-    vmem->block_size_prop = value;
+    vmem->blocks.block_size = value;
     return true;
 }
 
@@ -707,7 +732,7 @@ static void virtio_mem_instance_init(Object *obj)
                              virtio_mem_check_memdev_link);
     qdev_prop_add_uint32(DEVICE(obj), VIRTIO_MEM_NODE_PROP, &vmem->node);
     qdev_prop_add_uint64(DEVICE(obj), VIRTIO_MEM_ADDR_PROP, "uint64",
-                         &vmem->memaddr);
+                         &vmem->blocks.addr);
     object_property_add_uint(obj, VIRTIO_MEM_REQUESTED_SIZE_PROP, "size",
                              virtio_mem_get_requested_size,
                              virtio_mem_set_requested_size);
@@ -786,7 +811,7 @@ unsigned int virtio_mem_get_used_memslots(const VirtIOMEM *vmem)
 
 uint64_t virtio_mem_get_addr(const VirtIOMEM *vmem)
 {
-    return vmem->memaddr;
+    return vmem->blocks.addr;
 }
 
 bool virtio_mem_set_addr(VirtIOMEM *vmem, uint64_t addr, Error **errp)
@@ -808,6 +833,20 @@ uint64_t virtio_mem_get_block_size(const VirtIOMEM *vmem)
 uint64_t virtio_mem_get_min_alignment(const VirtIOMEM *vmem)
 {
     return virtio_mem_get_block_size(vmem);
+}
+
+bool virtio_mem_pre_plug(VirtIOMEM *vmem, unsigned int memslot_limit,
+                         Error **errp)
+{
+    if (!vmem->memdev) {
+        error_setg(errp, "'%s' property is not set", VIRTIO_MEM_MEMDEV_PROP);
+        return false;
+    }
+    if (!vmem->blocks.block_size) {
+        vmem->blocks.block_size = virtio_mem_default_block_size(vmem->memdev);
+    }
+    vmem->memslot_limit = memslot_limit;
+    return true;
 }
 
 json_t *virtio_mem_get_device_info(const VirtIOMEM *vmem, const char *id)

@@ -251,12 +251,20 @@ static void virtio_pci_common_write(void *opaque, hwaddr addr, uint64_t val,
     }
 }
 
+/*
+ * Every window of the virtio BAR takes accesses of 1 to 8 bytes; the
+ * callbacks see at most 4, so a 64-bit access (a 64-bit config field,
+ * queue_desc) is two 32-bit ones, low half first, as the reference does.
+ */
+#define VIRTIO_PCI_WINDOW_ACCESS \
+    .valid = { .min_access_size = 1, .max_access_size = 8 }, \
+    .impl = { .min_access_size = 1, .max_access_size = 4 }
+
 static const MemoryRegionOps virtio_pci_common_ops = {
     .read = virtio_pci_common_read,
     .write = virtio_pci_common_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    VIRTIO_PCI_WINDOW_ACCESS,
 };
 
 /* ---- ISR, device config, notify ---- */
@@ -283,8 +291,7 @@ static const MemoryRegionOps virtio_pci_isr_ops = {
     .read = virtio_pci_isr_read,
     .write = virtio_pci_isr_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    VIRTIO_PCI_WINDOW_ACCESS,
 };
 
 static uint64_t virtio_pci_device_read(void *opaque, hwaddr addr,
@@ -307,8 +314,7 @@ static const MemoryRegionOps virtio_pci_device_ops = {
     .read = virtio_pci_device_read,
     .write = virtio_pci_device_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    VIRTIO_PCI_WINDOW_ACCESS,
 };
 
 static uint64_t virtio_pci_notify_read(void *opaque, hwaddr addr,
@@ -332,8 +338,7 @@ static const MemoryRegionOps virtio_pci_notify_ops = {
     .read = virtio_pci_notify_read,
     .write = virtio_pci_notify_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    VIRTIO_PCI_WINDOW_ACCESS,
 };
 
 /* ---- the pci_cfg capability: BAR access through config space ---- */
@@ -558,10 +563,17 @@ static bool virtio_pci_realize(PCIDevice *dev, Error **errp)
     }
     proxy->nb_vqs = virtio_get_num_queues(vdev);
     proxy->vqs = g_new0(VirtIOPCIQueue, proxy->nb_vqs);
+    if (!virtio_pci_migration_register(proxy, errp)) {
+        goto out_free_queues;
+    }
     virtio_pci_reset_queues(proxy);
     virtio_bind_transport(vdev, &virtio_pci_transport_ops, proxy);
     return true;
 
+out_free_queues:
+    g_clear_pointer(&proxy->vqs, g_free);
+    proxy->nb_vqs = 0;
+    msix_uninit(dev);
 out_finalize_bar:
     dev->io_regions[VIRTIO_PCI_MODERN_BAR].size = 0;
     virtio_pci_finalize_modern_bar(proxy);
@@ -575,6 +587,7 @@ static void virtio_pci_exit(PCIDevice *dev)
     VirtIOPCIProxy *proxy = VIRTIO_PCI(dev);
     VirtIODevice *vdev = virtio_pci_vdev(proxy);
 
+    virtio_pci_migration_unregister(proxy);
     virtio_bind_transport(vdev, NULL, NULL);
     msix_uninit(dev);
     if (dev->has_msix_exclusive_bar) {

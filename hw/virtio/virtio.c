@@ -9,6 +9,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/virtio/virtio.h"
+#include "virtio-internal.h"
 
 /* Offsets inside the rings (virtio 1.2, 2.7.6 and 2.7.8). */
 #define VIRTQ_AVAIL_IDX         2
@@ -21,23 +22,6 @@
 #define VIRTIO_ISR_QUEUE        1
 #define VIRTIO_ISR_CONFIG       2
 
-/* Fields private to this file. */
-struct VirtQueue {
-    VirtIODevice *vdev;
-    unsigned int max_num;       /* 0: no queue at this index */
-    unsigned int num;           /* driver's queue size, 1..max_num */
-    hwaddr desc;                /* guest-physical ring addresses */
-    hwaddr avail;
-    hwaddr used;
-    bool enabled;               /* queue_enable: rings are live */
-    uint16_t vector;
-    uint16_t last_avail_idx;    /* next avail ring entry to pop */
-    uint16_t used_idx;          /* what we last wrote to used->idx */
-    uint16_t signalled_used;    /* used_idx at the last notify decision */
-    bool signalled_used_valid;  /* false: notify unconditionally */
-    unsigned int inuse;         /* popped, not yet pushed or detached */
-    VirtIOHandleOutput handle_output;
-};
 
 /* One buffer of a chain, as the descriptor gave it, before mapping. */
 typedef struct VirtqueueBuffer {

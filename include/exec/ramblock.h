@@ -108,6 +108,21 @@ int ram_block_uncoordinated_discard_disable(bool state);
 int ram_block_discard_require(bool state);
 int ram_block_coordinated_discard_require(bool state);
 bool ram_block_discard_is_disabled(void);
+/*
+ * ram_block_uncoordinated_discard_disable() on behalf of who (e.g.
+ * "vfio-user-pci 'vfu0'"), remembered for the message of whoever then
+ * needs uncoordinated discards.  Same counting and return value; who is
+ * copied.  Disabling and enabling again must name the same who.
+ */
+int ram_block_uncoordinated_discard_disable_by(const char *who, bool state);
+/*
+ * ram_block_discard_require(true) for user (e.g. "virtio-balloon 'b0'"),
+ * which discards behind the guest's back: false with errp naming the
+ * device that disabled such discards (a VFIO device, which could not
+ * follow them), or memory locking.  Release with
+ * ram_block_discard_require(false).
+ */
+bool ram_block_discard_require_for(const char *user, Error **errp);
 bool ram_block_discard_is_required(void);
 
 /* Call fn for each RAMBlock in creation order; stops on non-zero. */

@@ -16,4 +16,13 @@
  */
 void migration_register_commands(void);
 
+/*
+ * -incoming URI or -incoming defer: put the VM in inmigrate and listen on
+ * URI (or wait for migrate-incoming).  When the stream has been loaded
+ * the VM runs if the source ran and runstate_get_autostart() (no -S);
+ * on a bad stream the process exits with status 1 and a message.  Fails
+ * (errp) when URI is malformed or cannot be listened on.
+ */
+bool migration_incoming_init(const char *uri, Error **errp);
+
 #endif /* MIGRATION_MIGRATION_H */

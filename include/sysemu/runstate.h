@@ -13,6 +13,9 @@ typedef enum RunState {
     RUN_STATE_RUNNING,
     RUN_STATE_PAUSED,
     RUN_STATE_SHUTDOWN,
+    RUN_STATE_INMIGRATE,    /* -incoming: waiting for / loading a stream */
+    RUN_STATE_FINISH_MIGRATE, /* source stopped for the last RAM pass */
+    RUN_STATE_POSTMIGRATE,  /* source after a completed migration */
     RUN_STATE__MAX,
 } RunState;
 
@@ -32,6 +35,12 @@ bool runstate_is_running(void);
 /* Emit STOP / RESUME and change state; no-op when already there. */
 void vm_stop(RunState state);
 void vm_start(void);
+/*
+ * Whether the VM runs once an incoming migration completes (no -S, or a
+ * cont / stop during inmigrate, as QEMU's autostart).
+ */
+void runstate_set_autostart(bool autostart);
+bool runstate_get_autostart(void);
 
 /* Reset handlers run on every system reset, in registration order. */
 void qemu_register_reset(void (*fn)(void *opaque), void *opaque);

@@ -342,6 +342,32 @@ static bool qtest_waitpid(pid_t pid, int *status, gint64 deadline)
     return true;
 }
 
+static void qtest_free(QTestState *s)
+{
+    close(s->qtest_fd);
+    if (s->qmp_fd >= 0) {
+        close(s->qmp_fd);
+    }
+    g_string_free(s->qtest_rx, TRUE);
+    g_string_free(s->qmp_rx, TRUE);
+    g_queue_clear_full(&s->events, (GDestroyNotify)json_decref);
+    g_queue_clear_full(&s->replies, (GDestroyNotify)json_decref);
+    g_free(s);
+}
+
+int qtest_wait_exit(QTestState *s)
+{
+    int status;
+
+    if (!qtest_waitpid(s->pid, &status, qtest_deadline())) {
+        g_error("%s did not exit within %d s", qtest_binary(),
+                QTEST_TIMEOUT_S);
+    }
+    qtest_live = g_list_remove(qtest_live, s);
+    qtest_free(s);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 void qtest_quit(QTestState *s)
 {
     int status;
@@ -364,15 +390,7 @@ void qtest_quit(QTestState *s)
             g_assert_cmpint(WEXITSTATUS(status), ==, 0);
         }
     }
-    close(s->qtest_fd);
-    if (s->qmp_fd >= 0) {
-        close(s->qmp_fd);
-    }
-    g_string_free(s->qtest_rx, TRUE);
-    g_string_free(s->qmp_rx, TRUE);
-    g_queue_clear_full(&s->events, (GDestroyNotify)json_decref);
-    g_queue_clear_full(&s->replies, (GDestroyNotify)json_decref);
-    g_free(s);
+    qtest_free(s);
 }
 
 /* ---- command-line probes ---- */

@@ -47,6 +47,12 @@ QTestState *qtest_attach(int listen_fd);
 void qtest_quit(QTestState *s);
 pid_t qtest_pid(QTestState *s);
 /*
+ * Wait (up to the timeout) for the VMM to exit by itself, e.g. a
+ * migration destination refusing a stream; returns its exit code (128 +
+ * signal number when a signal ended it) and frees s.
+ */
+int qtest_wait_exit(QTestState *s);
+/*
  * Call fn(data) when the test dies of SIGABRT, SIGSEGV or SIGTERM (a
  * failed assertion), after the VMMs are killed; for other children and
  * files a test owns (libqos/backend-proc.c).  Handlers run newest first,

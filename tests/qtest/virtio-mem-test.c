@@ -164,6 +164,32 @@ static void test_config_initial(void)
     test_vm_stop(&vm);
 }
 
+/*
+ * A 64-bit read of a window of the virtio BAR answers as two 32-bit reads
+ * would (it answered 0): the device config's 64-bit fields and the common
+ * config's queue_desc.
+ */
+static void test_config_64bit_reads(void)
+{
+    QVirtioPCIDevice *vdev;
+    TestVM vm;
+
+    test_vm_start_default(&vm);
+    vdev = vm.m->vdev;
+    for (uint32_t off = 0; off < 56; off += 8) {
+        uint64_t two = qvirtio_config_readl(vdev, off) |
+                       (uint64_t)qvirtio_config_readl(vdev, off + 4) << 32;
+
+        g_assert_cmphex(qtest_readq(vm.qts, vdev->device + off), ==, two);
+    }
+    g_assert_cmphex(qtest_readq(vm.qts, vdev->device + 16), ==, vm.cfg.addr);
+    g_assert_cmphex(qtest_readq(vm.qts, vdev->device + 24), ==, 4 * GiB);
+    /* queue_select is 0: queue_desc (0x20) is where the driver put it */
+    g_assert_cmphex(qtest_readq(vm.qts, vdev->common + 0x20), ==,
+                    vm.m->vq->desc);
+    test_vm_stop(&vm);
+}
+
 /* ---- requests ---- */
 
 static void test_plug_ack(void)
@@ -927,6 +953,8 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-mem/pci/shape", test_pci_shape);
     g_test_add_func("/virtio-mem/pci/capabilities", test_pci_caps);
     g_test_add_func("/virtio-mem/config/initial", test_config_initial);
+    g_test_add_func("/virtio-mem/config/64-bit-read-is-two-32-bit",
+                    test_config_64bit_reads);
     g_test_add_func("/virtio-mem/plug/ack-updates-size-and-event",
                    test_plug_ack);
     g_test_add_func("/virtio-mem/plug/unaligned-or-empty-is-error",

@@ -9,6 +9,8 @@
 #include "qemu/units.h"
 #include "sysemu/hostmem.h"
 #include "monitor/monitor.h"
+#include "migration/register.h"
+#include "migration/migration-internal.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -623,10 +625,70 @@ static void test_info_memdev(void)
     test_del("mem1");
 }
 
+/* ---- migration: the "memory-backend" section ---- */
+
+/* Load src's section into dst's; the message, or NULL when it loaded. */
+static char *test_mig(const char *src, const char *dst)
+{
+    MigSection *from = migration_section_find("memory-backend", src);
+    MigSection *to = migration_section_find("memory-backend", dst);
+    g_autoptr(MigFields) w = NULL;
+    g_autoptr(MigFields) r = NULL;
+    const uint8_t *data;
+    Error *err = NULL;
+    size_t len;
+    char *msg;
+
+    g_assert_nonnull(from);
+    g_assert_nonnull(to);
+    w = migration_section_save(from);
+    data = mig_fields_data(w, &len);
+    r = mig_fields_new_reader(data, len);
+    if (migration_section_load(to, r, 1, &err)) {
+        return NULL;
+    }
+    msg = g_strdup(error_get_pretty(err));
+    error_free(err);
+    return msg;
+}
+
+static void test_migration_checks(void)
+{
+    g_autofree char *ok = NULL, *type = NULL, *size = NULL, *share = NULL;
+
+    test_add(TYPE_MEMORY_BACKEND_RAM, "ma", "{\"size\": \"64M\"}", true);
+    test_add(TYPE_MEMORY_BACKEND_RAM, "mb", "{\"size\": \"64M\"}", true);
+    test_add(TYPE_MEMORY_BACKEND_MEMFD, "mc", "{\"size\": \"64M\"}", true);
+    test_add(TYPE_MEMORY_BACKEND_RAM, "md", "{\"size\": \"128M\"}", true);
+    test_add(TYPE_MEMORY_BACKEND_RAM, "me",
+             "{\"size\": \"64M\", \"share\": \"on\"}", true);
+    ok = test_mig("/objects/ma", "/objects/mb");
+    g_assert_null(ok);
+    type = test_mig("/objects/ma", "/objects/mc");
+    g_assert_cmpstr(type, ==, "section 'memory-backend' (/objects/mc): "
+                    "type: source 'memory-backend-ram', destination "
+                    "'memory-backend-memfd'");
+    size = test_mig("/objects/ma", "/objects/md");
+    g_assert_cmpstr(size, ==, "section 'memory-backend' (/objects/md): "
+                    "size: source 64 MiB, destination 128 MiB");
+    share = test_mig("/objects/ma", "/objects/me");
+    g_assert_cmpstr(share, ==, "section 'memory-backend' (/objects/me): "
+                    "share: source off, destination on");
+    test_del("ma");
+    test_del("mb");
+    test_del("mc");
+    test_del("md");
+    test_del("me");
+    /* Deleted backends take their section with them. */
+    g_assert_null(migration_section_find("memory-backend", "/objects/ma"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/hostmem/ram/defaults", test_ram_defaults);
+    g_test_add_func("/hostmem/migration/type-size-share-checked",
+                    test_migration_checks);
     g_test_add_func("/hostmem/ram/cli-forms-set-ram-flags",
                     test_ram_cli_forms);
     g_test_add_func("/hostmem/ram/missing-size-is-error",

@@ -11,6 +11,8 @@
 #include "qemu/units.h"
 #include "hw/pci/pci_host.h"
 #include "hw/pci/msix.h"
+#include "migration/register.h"
+#include "migration/migration-internal.h"
 
 #define TYPE_TEST_PCI_DEV "test-pci-dev"
 #define TEST_VENDOR_ID 0x1234
@@ -713,12 +715,9 @@ static void test_bridge_config_reaches_secondary_bus(void)
     test_del(PCI_DEVICE(br));
 }
 
-static void test_bridge_memory_window_forwards_bars(void)
+/* Bus 1 behind the bridge at devfn; its device's BAR0 at 0xe8000000. */
+static void test_bridge_bus1_bar(int devfn)
 {
-    DeviceState *br = test_bridge_add(&error_abort);
-    PCIDevice *dev = test_add_behind_bridge();
-    int devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
-
     test_cfg_write(devfn, PCI_SECONDARY_BUS, 1, 1);
     test_cfg_write(devfn, PCI_SUBORDINATE_BUS, 1, 1);
     test_io_out(0xcf8, PCI_HOST_CONFIG_ENABLE | 1 << 16 |
@@ -727,6 +726,15 @@ static void test_bridge_memory_window_forwards_bars(void)
     test_io_out(0xcf8, PCI_HOST_CONFIG_ENABLE | 1 << 16 |
                 PCI_DEVFN(2, 0) << 8 | PCI_COMMAND, 4);
     test_io_out(0xcfc, PCI_COMMAND_MEMORY, 2);
+}
+
+static void test_bridge_memory_window_forwards_bars(void)
+{
+    DeviceState *br = test_bridge_add(&error_abort);
+    PCIDevice *dev = test_add_behind_bridge();
+    int devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
+
+    test_bridge_bus1_bar(devfn);
     /* window [0xe8000000, 0xe80fffff], bridge decoding still off */
     test_cfg_write(devfn, PCI_MEMORY_BASE, 0xe800, 2);
     test_cfg_write(devfn, PCI_MEMORY_LIMIT, 0xe800, 2);
@@ -957,6 +965,94 @@ static void test_ecam_reaches_config_space(void)
     test_del(dev);
 }
 
+/* ---- migration: "pci-config" applied as a guest write would be ---- */
+
+/* owner's pci-config section, saved (g_free). */
+static uint8_t *test_mig_save(Object *owner, size_t *len)
+{
+    g_autofree char *path = object_get_canonical_path(owner);
+    MigSection *s = migration_section_find("pci-config", path);
+    g_autoptr(MigFields) w = NULL;
+    const uint8_t *data;
+
+    g_assert_nonnull(s);
+    w = migration_section_save(s);
+    data = mig_fields_data(w, len);
+    return g_memdup2(data, *len);
+}
+
+static void test_mig_load(Object *owner, const uint8_t *data, size_t len)
+{
+    g_autofree char *path = object_get_canonical_path(owner);
+    g_autoptr(MigFields) r = mig_fields_new_reader(data, len);
+
+    g_assert_true(migration_section_load(
+        migration_section_find("pci-config", path), r, 1, &error_abort));
+    g_assert_true(mig_fields_check_end(r, &error_abort));
+}
+
+/* q35's MCH: the PCIEXBAR window follows the loaded register. */
+static void test_mig_mch_pciexbar(void)
+{
+    Object *mch = object_resolve_path("/machine/q35/mch", NULL);
+    g_autofree uint8_t *data = NULL;
+    size_t len;
+
+    test_cfg_write(0, Q35_MCH_PCIEXBAR, 0xb0000001, 4);
+    data = test_mig_save(mch, &len);
+    test_cfg_write(0, Q35_MCH_PCIEXBAR, 0xb0000000, 4);
+    g_assert_cmphex(test_host_prop("MCFG"), ==, UINT64_MAX);
+    test_mig_load(mch, data, len);
+    g_assert_cmphex(test_host_prop("MCFG"), ==, 0xb0000000);
+    g_assert_cmphex(test_mem_read(0xb0000000, 4), ==, 0x29c08086);
+    test_cfg_write(0, Q35_MCH_PCIEXBAR, 0xb0000000, 4);
+}
+
+/* The host's 0xcf8 latch: a guest mid-way through an access finds it. */
+static void test_mig_host_latch(void)
+{
+    Object *host = OBJECT(q35_host_get());
+    g_autofree char *path = object_get_canonical_path(host);
+    MigSection *sec = migration_section_find("pci-host", path);
+    g_autoptr(MigFields) w = NULL;
+    g_autoptr(MigFields) r = NULL;
+    const uint8_t *data;
+    size_t len;
+
+    g_assert_nonnull(sec);
+    test_io_out(0xcf8, PCI_HOST_CONFIG_ENABLE | PCI_VENDOR_ID, 4);
+    w = migration_section_save(sec);
+    data = mig_fields_data(w, &len);
+    test_io_out(0xcf8, 0, 4);
+    r = mig_fields_new_reader(data, len);
+    g_assert_true(migration_section_load(sec, r, 1, &error_abort));
+    g_assert_cmphex(test_io_in(0xcf8, 4), ==, PCI_HOST_CONFIG_ENABLE);
+    g_assert_cmphex(test_io_in(0xcfc, 4), ==, 0x29c08086);
+}
+
+/* A bridge: bus numbers, window and decoding loaded, the window maps. */
+static void test_mig_bridge_window(void)
+{
+    DeviceState *br = test_bridge_add(&error_abort);
+    PCIDevice *dev = test_add_behind_bridge();
+    int devfn = PCI_DEVFN(TEST_BRIDGE_SLOT, 0);
+    g_autofree uint8_t *data = NULL;
+    size_t len;
+
+    test_bridge_bus1_bar(devfn);
+    test_cfg_write(devfn, PCI_MEMORY_BASE, 0xe800, 2);
+    test_cfg_write(devfn, PCI_MEMORY_LIMIT, 0xe800, 2);
+    test_cfg_write(devfn, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    g_assert_cmphex(test_mem_read(0xe8000010, 4), ==, 0xa5000010);
+    data = test_mig_save(OBJECT(br), &len);
+    test_cfg_write(devfn, PCI_COMMAND, 0, 2);
+    g_assert_cmphex(test_mem_read(0xe8000010, 4), ==, 0);
+    test_mig_load(OBJECT(br), data, len);
+    g_assert_cmphex(test_mem_read(0xe8000010, 4), ==, 0xa5000010);
+    test_del(dev);
+    test_del(PCI_DEVICE(br));
+}
+
 static void test_system_reset_disables_ecam(void)
 {
     test_cfg_write(0, Q35_MCH_PCIEXBAR, 0xb0000001, 4);
@@ -1121,5 +1217,11 @@ int main(int argc, char **argv)
                     test_create_simple_at_devfn);
     g_test_add_func("/pci/board/connect-ioapic-routes-pirqs",
                     test_connect_ioapic_routes_pirqs);
+    g_test_add_func("/pci/migration/mch-pciexbar-window-follows",
+                    test_mig_mch_pciexbar);
+    g_test_add_func("/pci/migration/host-address-latch",
+                    test_mig_host_latch);
+    g_test_add_func("/pci/migration/bridge-window-follows",
+                    test_mig_bridge_window);
     return g_test_run();
 }

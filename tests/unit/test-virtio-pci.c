@@ -11,6 +11,8 @@
 #include "hw/pci/pci_host.h"
 #include "hw/pci/msix.h"
 #include "hw/virtio/virtio-pci.h"
+#include "migration/register.h"
+#include "migration/migration-internal.h"
 
 #define TYPE_TEST_VIRTIO_DEV "test-virtio-dev"
 #define TYPE_TEST_VIRTIO_PCI "test-virtio-pci"
@@ -405,9 +407,9 @@ static void test_status_zero_lowers_intx(void)
     test_del(t);
 }
 
-static void test_msix_config_change_message(void)
+/* MSI-X on, vector 1 = message 0x4455 to TEST_MSI_ADDR, config uses it. */
+static void test_msix_enable_config_vector(void)
 {
-    TestVirtioPCI *t = test_add();
     hwaddr entry = TEST_BAR1_ADDR + 1 * PCI_MSIX_ENTRY_SIZE;
 
     test_cfg_write(VIRTIO_PCI_CAP_MSIX_POS + PCI_MSIX_FLAGS,
@@ -417,6 +419,13 @@ static void test_msix_config_change_message(void)
     address_space_st(address_space_memory(), entry + 8, 0x4455, 4);
     address_space_st(address_space_memory(), entry + 12, 0, 4);
     test_common_write(VIRTIO_PCI_COMMON_MSIX, 1, 2);
+}
+
+static void test_msix_config_change_message(void)
+{
+    TestVirtioPCI *t = test_add();
+
+    test_msix_enable_config_vector();
     memset(test_ram_buf, 0, TEST_RAM_SIZE);
     test_driver_ok();
     virtio_notify_config(test_vdev(t));
@@ -512,6 +521,205 @@ static void test_disable_legacy_reads_on(void)
     test_del(t);
 }
 
+/* ---- migration sections: "virtio", "virtio-pci", "pci-config" ---- */
+
+static MigSection *test_section(Object *owner, const char *idstr)
+{
+    g_autofree char *path = object_get_canonical_path(owner);
+    MigSection *s = migration_section_find(idstr, path);
+
+    g_assert_nonnull(s);
+    return s;
+}
+
+/* The bytes of owner's section idstr (g_free). */
+static uint8_t *test_save(Object *owner, const char *idstr, size_t *len)
+{
+    g_autoptr(MigFields) w = migration_section_save(test_section(owner,
+                                                                 idstr));
+    const uint8_t *data = mig_fields_data(w, len);
+
+    return g_memdup2(data, *len);
+}
+
+static bool test_load(Object *owner, const char *idstr, const uint8_t *data,
+                      size_t len, Error **errp)
+{
+    g_autoptr(MigFields) r = mig_fields_new_reader(data, len);
+
+    return migration_section_load(test_section(owner, idstr), r, 1, errp) &&
+           mig_fields_check_end(r, errp);
+}
+
+/* A driver's state on the source: queue, vectors, MSI-X, DRIVER_OK. */
+static void test_drive_for_migration(void)
+{
+    test_msix_enable_config_vector();
+    test_common_write(VIRTIO_PCI_COMMON_Q_SIZE, 64, 2);
+    test_common_write(VIRTIO_PCI_COMMON_Q_MSIX, 0, 2);
+    test_common_write(VIRTIO_PCI_COMMON_Q_DESCLO, 0x10000, 4);
+    test_common_write(VIRTIO_PCI_COMMON_Q_AVAILLO, 0x11000, 4);
+    test_common_write(VIRTIO_PCI_COMMON_Q_USEDLO, 0x12000, 4);
+    test_common_write(VIRTIO_PCI_COMMON_Q_ENABLE, 1, 2);
+    test_common_write(VIRTIO_PCI_COMMON_GFSELECT, 1, 4);
+    test_driver_ok();
+}
+
+static const char *const test_sections[] = {
+    "virtio", "virtio-pci", "pci-config",
+};
+
+/*
+ * The three sections of a driven device, loaded into a fresh one whose
+ * memory decoding is off: the state and the BAR mappings follow.
+ */
+static void test_migration_round_trip(void)
+{
+    TestVirtioPCI *t = test_add();
+    Object *owners[3];
+    uint8_t *data[3];
+    size_t len[3];
+    hwaddr desc, avail, used;
+
+    test_drive_for_migration();
+    owners[0] = OBJECT(test_vdev(t));
+    owners[1] = owners[2] = OBJECT(t);
+    for (int i = 0; i < 3; i++) {
+        data[i] = test_save(owners[i], test_sections[i], &len[i]);
+    }
+    test_del(t);
+    t = test_add();
+    test_cfg_write(PCI_COMMAND, 0, 2);
+    g_assert_cmphex(pci_get_bar_addr(PCI_DEVICE(t), 4), ==, PCI_BAR_UNMAPPED);
+    owners[0] = OBJECT(test_vdev(t));
+    owners[1] = owners[2] = OBJECT(t);
+    for (int i = 0; i < 3; i++) {
+        g_assert_true(test_load(owners[i], test_sections[i], data[i], len[i],
+                                &error_abort));
+        g_free(data[i]);
+    }
+    g_assert_cmphex(pci_get_bar_addr(PCI_DEVICE(t), 4), ==, TEST_BAR4_ADDR);
+    g_assert_cmphex(test_cfg_read(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY, ==,
+                    PCI_COMMAND_MEMORY);
+    g_assert_cmphex(virtio_get_status(test_vdev(t)), ==,
+                    VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+                    VIRTIO_CONFIG_S_DRIVER_OK);
+    g_assert_true(virtio_queue_get_enabled(test_vdev(t), 0));
+    g_assert_cmpint(virtio_queue_get_num(test_vdev(t), 0), ==, 64);
+    virtio_queue_get_rings(test_vdev(t), 0, &desc, &avail, &used);
+    g_assert_cmphex(desc, ==, 0x10000);
+    g_assert_cmphex(used, ==, 0x12000);
+    /* Through the remapped BAR4: the common config as the driver left it */
+    g_assert_cmpuint(test_common_read(VIRTIO_PCI_COMMON_MSIX, 2), ==, 1);
+    g_assert_cmpuint(test_common_read(VIRTIO_PCI_COMMON_GFSELECT, 4), ==, 1);
+    g_assert_cmpuint(test_common_read(VIRTIO_PCI_COMMON_Q_SIZE, 2), ==, 64);
+    g_assert_true(msix_enabled(PCI_DEVICE(t)));
+    /* MSI-X table came along: a config change sends the source's message */
+    memset(test_ram_buf, 0, TEST_RAM_SIZE);
+    virtio_notify_config(test_vdev(t));
+    g_assert_cmphex(pci_get_long(test_ram_buf + TEST_MSI_ADDR), ==, 0x4455);
+    test_del(t);
+}
+
+/* A "virtio" section as the source writes it, with num and features. */
+static uint8_t *test_virtio_section(VirtIODevice *vdev, uint64_t features,
+                                    uint32_t num, size_t *len)
+{
+    g_autoptr(MigFields) w = mig_fields_new_writer();
+    const uint8_t *data;
+
+    mig_put_u64(w, "device-id", TEST_VIRTIO_ID);
+    mig_put_u64(w, "host-features", virtio_get_host_features(vdev));
+    mig_put_u64(w, "nb-queues", 1);
+    mig_put_u8(w, "status", VIRTIO_CONFIG_S_DRIVER_OK);
+    mig_put_u64(w, "guest-features", features);
+    mig_put_u8(w, "config-generation", 3);
+    mig_put_u8(w, "isr", 0);
+    mig_put_u16(w, "config-vector", VIRTIO_NO_VECTOR);
+    mig_put_bool(w, "broken", false);
+    mig_put_u32(w, "num", num);
+    mig_put_bool(w, "enabled", true);
+    mig_put_u64(w, "desc-addr", 0x10000);
+    mig_put_u64(w, "avail-addr", 0x11000);
+    mig_put_u64(w, "used-addr", 0x12000);
+    mig_put_u16(w, "vector", VIRTIO_NO_VECTOR);
+    mig_put_u16(w, "last-avail-idx", 5);
+    mig_put_u16(w, "used-idx", 5);
+    mig_put_u16(w, "signalled-used", 5);
+    mig_put_bool(w, "signalled-used-valid", true);
+    data = mig_fields_data(w, len);
+    return g_memdup2(data, *len);
+}
+
+/* Values outside the device's rules are refused; nothing is applied. */
+static void test_migration_virtio_bad_values(void)
+{
+    TestVirtioPCI *t = test_add();
+    VirtIODevice *vdev = test_vdev(t);
+    uint64_t offered = virtio_get_host_features(vdev);
+    g_autofree uint8_t *good = NULL, *big = NULL, *feat = NULL;
+    g_autofree char *path = object_get_canonical_path(OBJECT(vdev));
+    g_autofree char *want_num = g_strdup_printf(
+        "section 'virtio' (%s): num: queue size 256 is not in 1..128", path);
+    g_autofree char *want_feat = g_strdup_printf(
+        "section 'virtio' (%s): guest-features: 0x%" PRIx64 " has bits the "
+        "device does not offer (0x%" PRIx64 ")", path,
+        offered | (UINT64_C(1) << 40),
+        offered);
+    size_t len;
+    Error *err = NULL;
+
+    big = test_virtio_section(vdev, offered, 256, &len);
+    g_assert_false(test_load(OBJECT(vdev), "virtio", big, len, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, want_num);
+    error_free(err);
+    err = NULL;
+    feat = test_virtio_section(vdev, offered | (1ull << 40), 64, &len);
+    g_assert_false(test_load(OBJECT(vdev), "virtio", feat, len, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, want_feat);
+    error_free(err);
+    /* nothing applied by either */
+    g_assert_cmphex(virtio_get_status(vdev), ==, 0);
+    g_assert_cmpuint(virtio_get_config_generation(vdev), ==, 0);
+    good = test_virtio_section(vdev, offered, 64, &len);
+    g_assert_true(test_load(OBJECT(vdev), "virtio", good, len, &error_abort));
+    g_assert_cmpuint(virtio_get_config_generation(vdev), ==, 3);
+    g_assert_cmpint(virtio_queue_get_num(vdev, 0), ==, 64);
+    test_del(t);
+}
+
+/* Refusals name the field and both values; nothing changes. */
+static void test_migration_mismatch_messages(void)
+{
+    TestVirtioPCI *t = test_add();
+    Object *mch = object_resolve_path("/machine/q35/mch", NULL);
+    g_autofree uint8_t *cfg = NULL;
+    g_autofree uint8_t *core = NULL;
+    size_t cfg_len, core_len;
+    g_autofree char *path = NULL;
+    g_autofree char *want = NULL;
+    Error *err = NULL;
+
+    g_assert_nonnull(mch);
+    cfg = test_save(OBJECT(t), "pci-config", &cfg_len);
+    g_assert_false(test_load(mch, "pci-config", cfg, cfg_len, &err));
+    path = object_get_canonical_path(mch);
+    want = g_strdup_printf("section 'pci-config' (%s): vendor-id: source "
+                           "0x1af4, destination 0x8086", path);
+    g_assert_cmpstr(error_get_pretty(err), ==, want);
+    error_free(err);
+    err = NULL;
+    g_assert_cmphex(test_cfg_read(PCI_VENDOR_ID, 2), ==, 0x1af4);
+    /* A destination offering other features refuses the core state. */
+    core = test_save(OBJECT(test_vdev(t)), "virtio", &core_len);
+    test_vdev(t)->host_features &= ~(1ull << VIRTIO_RING_F_EVENT_IDX);
+    g_assert_false(test_load(OBJECT(test_vdev(t)), "virtio", core, core_len,
+                             &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "host-features: source "));
+    error_free(err);
+    test_del(t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -553,5 +761,11 @@ int main(int argc, char **argv)
                     test_device_config_reads);
     g_test_add_func("/virtio-pci/pci-cfg/window-reaches-common-cfg",
                     test_pci_cfg_window);
+    g_test_add_func("/virtio-pci/migration/round-trip-maps-bars-and-msix",
+                    test_migration_round_trip);
+    g_test_add_func("/virtio-pci/migration/bad-values-refused-unchanged",
+                    test_migration_virtio_bad_values);
+    g_test_add_func("/virtio-pci/migration/mismatch-names-field-and-values",
+                    test_migration_mismatch_messages);
     return g_test_run();
 }

@@ -33,6 +33,14 @@ typedef struct MemoryDeviceClass {
     unsigned int (*get_memslots)(const MemoryDeviceState *md);
     /* Of those, mapped now (NULL: all of them). */
     unsigned int (*get_used_memslots)(const MemoryDeviceState *md);
+    /*
+     * Optional, at pre-plug before placement: fix what the device decides
+     * once (virtio-mem: its block size, hence its alignment) and take the
+     * number of memslots it may use (memory_device_decide_memslots() for
+     * its size).  Fails with nothing changed.
+     */
+    bool (*pre_plug)(MemoryDeviceState *md, unsigned int memslot_limit,
+                     Error **errp);
 } MemoryDeviceClass;
 
 #define MEMORY_DEVICE_GET_CLASS(obj) \
@@ -91,8 +99,9 @@ typedef struct DeviceState DeviceState;
 /*
  * Hotplug handler steps, called by the machine for devices implementing
  * the interface.  pre_plug (before realize): checks that the area exists
- * and has room, assigns the address (memaddr or first fit) with the
- * reference's messages; nothing changes on failure.  plug (after realize):
+ * and has room, hands the device its memslot limit (class pre_plug),
+ * assigns the address (memaddr or first fit) with the reference's
+ * messages; nothing else changes on failure.  plug (after realize):
  * maps the device's region into the area.  unplug: unmaps it.
  */
 bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp);

@@ -156,6 +156,9 @@ typedef struct PCIDeviceClass {
     void (*exit)(PCIDevice *dev);
     /* Device reset (after the generic header reset). */
     void (*reset)(PCIDevice *dev);
+    /* Optional: after migration loaded the config bytes and mapped the
+     * BARs, apply what else follows from them (bridge windows, ...). */
+    void (*post_load)(PCIDevice *dev);
     /* Config access hooks; default pci_default_read/write_config. */
     uint32_t (*config_read)(PCIDevice *dev, uint32_t addr, unsigned len);
     void (*config_write)(PCIDevice *dev, uint32_t addr, uint32_t val,

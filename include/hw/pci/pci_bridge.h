@@ -67,4 +67,8 @@ void pci_bridge_reset(PCIDevice *dev);
 /* Close the three windows with base above limit, as PCIe ports reset. */
 void pci_bridge_disable_base_limit(PCIDevice *dev);
 
+/* PCIDeviceClass.post_load of bridges: map the windows the loaded header
+ * describes (kinds that add their own call it first). */
+void pci_bridge_post_load(PCIDevice *dev);
+
 #endif /* HW_PCI_PCI_BRIDGE_H */

@@ -112,4 +112,11 @@ void q35_host_set_memory_sizes(DeviceState *host, uint64_t below_4g_size,
 void q35_host_set_pci_hole(DeviceState *host, uint32_t start, uint32_t end);
 void q35_host_set_pci_hole64_start(DeviceState *host, uint64_t start);
 
+/*
+ * The "pci-host" migration section of phb (the 0xcf8 address latch), for
+ * the machine once the host is realized; the host lives as long as the
+ * machine.  Fails only for a duplicate.
+ */
+bool pci_host_migration_register(PCIHostState *phb, Error **errp);
+
 #endif /* HW_PCI_PCI_HOST_H */

@@ -110,6 +110,12 @@ void pcie_cap_reset(PCIDevice *dev, uint8_t offset);
 void pcie_slot_init(PCIESlot *s, PCIBridge *port, uint8_t cap,
                     uint16_t slot_nr, bool hotplug);
 /*
+ * After migration loaded the port's config bytes: the pending-event flag
+ * and the power of the devices in the slot follow from the slot
+ * registers, as after the guest's writes.  No interrupt is raised.
+ */
+void pcie_slot_post_load(PCIESlot *s);
+/*
  * Device reset: events and their enables cleared, indicators and power
  * as the slot is populated (on) or empty (off), devices powered to match.
  */

@@ -28,6 +28,12 @@ typedef struct VirtioMemBlocks {
 
 void virtio_mem_blocks_init(VirtioMemBlocks *b, uint64_t block_size,
                             uint64_t region_size);
+/*
+ * Size an already configured record (addr, block_size, requested_size
+ * kept) for a region: region_size, nb_blocks, usable region for the
+ * requested size, nothing plugged, a new bitmap.
+ */
+void virtio_mem_blocks_alloc(VirtioMemBlocks *b, uint64_t region_size);
 void virtio_mem_blocks_destroy(VirtioMemBlocks *b);
 
 /*

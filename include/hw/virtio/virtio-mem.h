@@ -46,17 +46,26 @@ struct VirtIOMEM {
     VirtIODevice parent_obj;
     HostMemoryBackend *memdev;      /* link; marked mapped while realized */
     uint32_t node;
-    uint64_t memaddr;               /* gpa, 0 until assigned */
-    uint64_t block_size_prop;       /* 0: default chosen at realize */
-    uint64_t requested_size_prop;   /* before realize: the property value */
     bool prealloc;
     OnOffAuto unplugged_inaccessible;
     bool dynamic_memslots;
     bool early_migration;
-    VirtioMemBlocks blocks;         /* valid once realized */
+    /*
+     * The one record of the geometry and plug state.  The properties write
+     * blocks.addr (memaddr), blocks.block_size (0: not decided yet) and
+     * blocks.requested_size directly; the memory-device core decides the
+     * block size at pre-plug (virtio_mem_pre_plug); realize sizes the
+     * region and allocates the bitmap.  This is what the early migration
+     * section sends.
+     */
+    VirtioMemBlocks blocks;
+    /* Memslots the device may use, handed over at pre-plug; 0 when no
+     * memory-device core placed it (a device on its own): one memslot. */
+    unsigned int memslot_limit;
     VirtQueue *vq;
     RamDiscardManager rdm;
     bool prealloc_warned;           /* a failed prealloc was reported */
+    bool discard_warned;            /* a failed unplug discard was */
     /* dynamic-memslots: container of nb_memslots aliases of memslot_size
      * bytes (the last may be smaller); alias i mapped iff it holds a
      * plugged block.  NULL / 0 without dynamic-memslots. */
@@ -81,6 +90,14 @@ bool virtio_mem_set_addr(VirtIOMEM *vmem, uint64_t addr, Error **errp);
 uint64_t virtio_mem_get_plugged_size(const VirtIOMEM *vmem);
 uint64_t virtio_mem_get_block_size(const VirtIOMEM *vmem);
 uint64_t virtio_mem_get_min_alignment(const VirtIOMEM *vmem);
+/*
+ * The memory-device core's pre-plug: fix the block size (the default of
+ * the memdev when none was given) and take the number of memslots the
+ * device may use.  Before realize, once.  Fails (nothing changed) when
+ * memdev is missing.
+ */
+bool virtio_mem_pre_plug(VirtIOMEM *vmem, unsigned int memslot_limit,
+                         Error **errp);
 /* {"type":"virtio-mem","data":{...}} for query-memory-devices. */
 json_t *virtio_mem_get_device_info(const VirtIOMEM *vmem, const char *id);
 /* Device unplug allowed? (unplugged-inaccessible, nothing plugged, 0 req) */

@@ -130,4 +130,12 @@ typedef struct VirtioPCIClass {
 void virtio_pci_set_vdev(VirtIOPCIProxy *proxy, VirtIODevice *vdev);
 VirtIODevice *virtio_pci_get_vdev(VirtIOPCIProxy *proxy);
 
+/*
+ * The "virtio-pci" section of proxy and the core's "virtio" section of its
+ * device (virtio-pci-migration.c): at realize, once the device is, and at
+ * exit.
+ */
+bool virtio_pci_migration_register(VirtIOPCIProxy *proxy, Error **errp);
+void virtio_pci_migration_unregister(VirtIOPCIProxy *proxy);
+
 #endif /* HW_VIRTIO_VIRTIO_PCI_H */

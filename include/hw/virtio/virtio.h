@@ -279,4 +279,12 @@ uint16_t virtio_queue_get_vector(VirtIODevice *vdev, int n);
 /* Driver kicked queue n: run its handler (ignored when broken). */
 void virtio_queue_notify(VirtIODevice *vdev, int n);
 
+/*
+ * The core's migration section "virtio" of vdev (virtio-migration.c), for
+ * transports: register at their realize (fails only for a duplicate or a
+ * device outside the object tree), unregister at their exit.
+ */
+bool virtio_migration_register(VirtIODevice *vdev, Error **errp);
+void virtio_migration_unregister(VirtIODevice *vdev);
+
 #endif /* HW_VIRTIO_VIRTIO_H */

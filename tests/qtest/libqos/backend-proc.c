@@ -276,6 +276,18 @@ QBackend *qbackend_fs_start(void)
     return b;
 }
 
+/* A vfio-user server (libvfio-user's samples take "[-v] SOCKET"). */
+QBackend *qbackend_vfu_start(const char *binary, bool verbose)
+{
+    QBackend *b = qbackend_new();
+    char *argv[] = { (char *)binary, (char *)"-v", b->socket_path, NULL };
+    char *quiet_argv[] = { (char *)binary, b->socket_path, NULL };
+
+    b->pid = qbackend_spawn(verbose ? argv : quiet_argv, b->log_path);
+    qbackend_wait_listening(b, binary);
+    return b;
+}
+
 /* ---- accessors ---- */
 
 const char *qbackend_dir(const QBackend *b)

@@ -37,6 +37,14 @@ QBackend *qbackend_blk_start(uint64_t image_size);
 /* virtiofsd (cache=none, chroot sandbox) sharing a new empty directory. */
 QBackend *qbackend_fs_start(void);
 
+/*
+ * A vfio-user server binary (libvfio-user's gpio-pci-idio-16 sample)
+ * serving its device on the backend's socket; verbose: with its debug log
+ * (-v: the DMA regions it maps and removes) in qbackend_log().  Returns
+ * once the socket listens.
+ */
+QBackend *qbackend_vfu_start(const char *binary, bool verbose);
+
 /* The backend's private directory: files a test puts there (a trace log)
  * go with the backend at qbackend_stop. */
 const char *qbackend_dir(const QBackend *b);
