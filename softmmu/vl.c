@@ -1283,6 +1283,7 @@ static void vl_build(VlConfig *cfg)
     if (!cpu_threads_start(ms->smp_cpus, vl_options_debug_threads(), &err)) {
         vl_fail(NULL, err);
     }
+    cpu_objects_create(ms);
     vl_create_devices(cfg);
     qdev_machine_creation_done();
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);

@@ -24,6 +24,22 @@ static json_t *test_return(QTestState *s, const char *cmd)
     return ret;
 }
 
+/* libvirt reads the vCPU object at qom-path with qom-list and qom-get. */
+static void test_cpu_object(QTestState *s, const char *path)
+{
+    json_t *r = qtest_qmp(s, "{'execute': 'qom-get', 'arguments': "
+                          "{'path': '%s', 'property': 'realized'}}", path);
+    g_autofree char *list = NULL;
+
+    g_assert_true(json_is_true(json_object_get(r, "return")));
+    json_decref(r);
+    r = qtest_qmp(s, "{'execute': 'qom-list', 'arguments': {'path': '%s'}}",
+                  path);
+    list = json_dumps(json_object_get(r, "return"), JSON_COMPACT);
+    g_assert_nonnull(strstr(list, "{\"name\":\"unavailable-features\","));
+    json_decref(r);
+}
+
 static void test_vcpu_threads_are_real(void)
 {
     QTestState *s = qtest_init("-smp 2 -name guest=g,debug-threads=on");
@@ -46,6 +62,8 @@ static void test_vcpu_threads_are_real(void)
         g_assert_true(g_file_get_contents(path, &comm, NULL, NULL));
         g_assert_true(g_str_has_prefix(comm, want));
         g_assert_cmpint(tid, !=, qtest_pid(s));
+        test_cpu_object(s, json_string_value(json_object_get(cpu,
+                                                             "qom-path")));
     }
     qtest_quit(s);
 }
