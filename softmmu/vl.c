@@ -54,10 +54,6 @@ typedef struct VlConfig {
     uint64_t ram_slots;
     bool has_slots;
     bool has_ram_size;      /* -m gave size= */
-    unsigned int smp_cpus;
-    /* -smp topology as given (0: not given), checked at machine creation */
-    unsigned int smp_sockets, smp_dies, smp_clusters, smp_cores,
-                 smp_threads, smp_maxcpus;
     char *cpu_model;
     unsigned int phys_bits;     /* 0: host's */
     GPtrArray *objects;         /* VlDeferred */
@@ -295,83 +291,6 @@ static bool vl_opt_m(VlConfig *cfg, const char *arg, Error **errp)
     ok = vl_opt_m_values(cfg, opts, errp);
     json_decref(opts);
     return ok;
-}
-
-/* The field of cfg that -smp key sets. */
-static unsigned int *vl_smp_field(VlConfig *cfg, const char *key)
-{
-    return !strcmp(key, "cpus") ? &cfg->smp_cpus
-         : !strcmp(key, "sockets") ? &cfg->smp_sockets
-         : !strcmp(key, "dies") ? &cfg->smp_dies
-         : !strcmp(key, "clusters") ? &cfg->smp_clusters
-         : !strcmp(key, "cores") ? &cfg->smp_cores
-         : !strcmp(key, "threads") ? &cfg->smp_threads
-         : !strcmp(key, "maxcpus") ? &cfg->smp_maxcpus : NULL;
-}
-
-static bool vl_opt_smp(VlConfig *cfg, const char *arg, Error **errp)
-{
-    json_t *opts = keyval_parse(arg, "cpus", NULL, errp);
-    const char *key;
-    json_t *value;
-    uint64_t n;
-
-    if (!opts) {
-        return false;
-    }
-    json_object_foreach(opts, key, value) {
-        if (!vl_smp_field(cfg, key)) {
-            error_setg(errp, "Parameter 'smp.%s' is unexpected", key);
-            json_decref(opts);
-            return false;
-        }
-        if (!json_is_string(value) ||
-            qemu_strtou64(json_string_value(value), &n) < 0 || n > 1024) {
-            error_setg(errp, "Parameter 'smp.%s' expects integer", key);
-            json_decref(opts);
-            return false;
-        }
-        *vl_smp_field(cfg, key) = (unsigned int)n;
-    }
-    json_decref(opts);
-    return true;
-}
-
-/*
- * QEMU 7.2's completion of -smp for pc-q35-7.2 (dies yes, clusters no,
- * cores preferred over sockets): missing sockets and threads are 1,
- * missing cores come from maxcpus; the product must be maxcpus, and
- * maxcpus at least cpus.
- */
-static bool vl_check_smp(VlConfig *cfg, Error **errp)
-{
-    unsigned int dies = cfg->smp_dies ? cfg->smp_dies : 1;
-    unsigned int sockets = cfg->smp_sockets ? cfg->smp_sockets : 1;
-    unsigned int threads = cfg->smp_threads ? cfg->smp_threads : 1;
-    unsigned int cores = cfg->smp_cores;
-    unsigned int maxcpus = cfg->smp_maxcpus ? cfg->smp_maxcpus
-                                            : cfg->smp_cpus;
-
-    if (cfg->smp_clusters > 1) {
-        error_setg(errp, "clusters not supported by this machine's CPU topology");
-        return false;
-    }
-    if (!cores) {
-        cores = maxcpus ? MAX(maxcpus / (sockets * dies * threads), 1) : 1;
-    }
-    maxcpus = maxcpus ? maxcpus : sockets * dies * cores * threads;
-    cfg->smp_cpus = cfg->smp_cpus ? cfg->smp_cpus : maxcpus;
-    if (sockets * dies * cores * threads != maxcpus) {
-        error_setg(errp, "Invalid CPU topology: product of the hierarchy must match maxcpus: sockets (%u) * dies (%u) * cores (%u) * threads (%u) != maxcpus (%u)",
-                   sockets, dies, cores, threads, maxcpus);
-        return false;
-    }
-    if (maxcpus < cfg->smp_cpus) {
-        error_setg(errp, "Invalid CPU topology: maxcpus must be equal to or greater than smp: sockets (%u) * dies (%u) * cores (%u) * threads (%u) == maxcpus (%u) < smp_cpus (%u)",
-                   sockets, dies, cores, threads, maxcpus, cfg->smp_cpus);
-        return false;
-    }
-    return true;
 }
 
 static bool vl_opt_cpu_prop(VlConfig *cfg, const char *key,
@@ -714,7 +633,6 @@ static const VlOption vl_options[] = {
     { "M", true, vl_opt_machine },
     { "accel", true, vl_opt_accel },
     { "m", true, vl_opt_m },
-    { "smp", true, vl_opt_smp },
     { "cpu", true, vl_opt_cpu },
     { "object", true, vl_opt_object },
     { "device", true, vl_opt_device },
@@ -975,10 +893,11 @@ static MachineState *vl_create_machine(VlConfig *cfg)
 {
     MachineClass *mc = vl_select_machine(cfg);
     MachineState *ms;
+    unsigned int smp_cpus;
     Error *err = NULL;
 
     if (!vl_check_memory(cfg, mc->default_ram_size, &err) ||
-        !vl_check_smp(cfg, &err)) {
+        !vl_smp_resolve(&smp_cpus, &err)) {
         vl_fail(NULL, err);
     }
     ms = machine_create(mc);
@@ -986,7 +905,7 @@ static MachineState *vl_create_machine(VlConfig *cfg)
     ms->ram_size = cfg->ram_size;
     ms->maxram_size = cfg->maxram_size;
     ms->ram_slots = cfg->ram_slots;
-    ms->smp_cpus = cfg->smp_cpus ? cfg->smp_cpus : 1;
+    ms->smp_cpus = smp_cpus;
     if (cfg->cpu_model) {
         g_free(ms->cpu_type);
         ms->cpu_type = g_strdup(cfg->cpu_model);
