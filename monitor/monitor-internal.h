@@ -64,6 +64,14 @@ typedef struct QmpCommandSpec QmpCommandSpec;
 typedef void QmpCommandVisitor(const QmpCommandSpec *spec, bool has_schema,
                                void *opaque);
 void qmp_for_each_command(QmpCommandVisitor *fn, void *opaque);
+/*
+ * The oldest file descriptor the client of the running command sent with
+ * SCM_RIGHTS and nobody took yet (now the caller's), or -1.  Unclaimed
+ * ones are closed once the client has no request left.
+ */
+int qmp_take_received_fd(void);
+/* getfd, closefd, add-fd, remove-fd, query-fdsets (qmp-fds.c). */
+void qmp_fds_register(void);
 
 /* ---- qmp-schema.c, qmp-events.c ---- */
 

@@ -308,4 +308,5 @@ void qmp_cmds_register_builtins(void)
     qmp_qom_register();
     qmp_absent_register();
     chardev_qmp_register();
+    qmp_fds_register();
 }

@@ -26,6 +26,9 @@
 /* Stop reading a client with this many requests waiting, as QEMU. */
 #define QMP_REQUESTS_MAX 8
 #define QMP_CLEANUP_FLUSH_MS 1000
+/* File descriptors taken from one read (SCM_RIGHTS), as QEMU's 253 is
+ * more than a client sends with one command. */
+#define QMP_RECV_FDS_MAX 16
 
 typedef struct QmpCommand {
     const QmpCommandSpec *spec; /* the caller's, or owned when !has_schema */
@@ -63,6 +66,9 @@ typedef struct QmpClient {
     GQueue *requests;           /* QmpRequest *, in arrival order */
     json_t *reply;              /* to the last request run, not yet sent */
     GString *outbuf;            /* bytes accepted but not yet sent */
+    GArray *recv_fds;           /* int: received with SCM_RIGHTS, not yet
+                                 * taken by getfd / add-fd; closed once no
+                                 * request is left that could take them */
 } QmpClient;
 
 static GPtrArray *qmp_commands;     /* QmpCommand *, in registration order */
@@ -594,8 +600,31 @@ static json_t *qmp_cmd_qmp_capabilities(json_t *args, Error **errp)
 
 /* ---- clients ---- */
 
+static void qmp_client_close_recv_fds(QmpClient *client)
+{
+    for (guint i = 0; i < client->recv_fds->len; i++) {
+        close(g_array_index(client->recv_fds, int, i));
+    }
+    g_array_set_size(client->recv_fds, 0);
+}
+
+int qmp_take_received_fd(void)
+{
+    QmpClient *client = qmp_current_client;
+    int fd;
+
+    if (!client || !client->recv_fds->len) {
+        return -1;
+    }
+    fd = g_array_index(client->recv_fds, int, 0);
+    g_array_remove_index(client->recv_fds, 0);
+    return fd;
+}
+
 static void qmp_client_free(QmpClient *client)
 {
+    qmp_client_close_recv_fds(client);
+    g_array_free(client->recv_fds, true);
     qmp_json_stream_free(client->stream);
     g_queue_free_full(client->requests, qmp_request_free);
     json_decref(client->reply);
@@ -625,12 +654,34 @@ static void qmp_client_close(QmpClient *client)
     }
 }
 
+/* recv(), keeping the file descriptors that come with the bytes. */
+static ssize_t qmp_client_recv(QmpClient *client, char *buf, size_t size)
+{
+    char control[CMSG_SPACE(sizeof(int) * QMP_RECV_FDS_MAX)];
+    struct iovec iov = { .iov_base = buf, .iov_len = size };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control, .msg_controllen = sizeof(control),
+    };
+    ssize_t n = recvmsg(client->fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+    for (struct cmsghdr *c = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; c;
+         c = CMSG_NXTHDR(&msg, c)) {
+        size_t nb_fds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            g_array_append_vals(client->recv_fds, CMSG_DATA(c), nb_fds);
+        }
+    }
+    return n;
+}
+
 static gboolean qmp_client_readable_cb(gint fd, GIOCondition cond,
                                        gpointer opaque)
 {
     QmpClient *client = opaque;
     char buf[QMP_READ_SIZE];
-    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    ssize_t n = qmp_client_recv(client, buf, sizeof(buf));
 
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         return G_SOURCE_CONTINUE;
@@ -703,6 +754,9 @@ static gboolean qmp_client_dispatch_cb(gpointer opaque)
     if (client->fd >= 0 && client->outbuf->len < QMP_OUTBUF_MAX &&
         (request = g_queue_pop_head(client->requests))) {
         client->reply = qmp_client_answer(client, request);
+        if (g_queue_is_empty(client->requests)) {
+            qmp_client_close_recv_fds(client);  /* nobody took them */
+        }
     }
     client->busy--;
     if (client->fd < 0) {
@@ -727,6 +781,7 @@ static void qmp_client_new(int fd)
     client->stream = qmp_json_stream_new(qmp_client_enqueue, client);
     client->requests = g_queue_new();
     client->outbuf = g_string_new(NULL);
+    client->recv_fds = g_array_new(false, false, sizeof(int));
     qmp_client_watch_input(client);
     qmp_clients = g_list_append(qmp_clients, client);
     greeting = json_pack("{s{sos[s]}}", "QMP", "version", qmp_version_info(),

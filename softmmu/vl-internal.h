@@ -56,6 +56,13 @@ bool vl_options_debug_threads(void);
 void vl_options_register_qmp(void);
 void vl_options_cleanup(void);
 
+/* ---- vl-smp.c: -smp ---- */
+
+/* The -smp handler (in vl-options.c's table). */
+bool vl_smp_parse(const VlExtraOption *opt, const char *arg, Error **errp);
+/* Complete and check the topology at machine creation; *cpus: vCPUs. */
+bool vl_smp_resolve(unsigned int *cpus, Error **errp);
+
 /* vl.c: call fn with the name of each option of vl.c's own table. */
 typedef void VlOptionNameFunc(const char *name, void *opaque);
 void vl_foreach_core_option(VlOptionNameFunc *fn, void *opaque);

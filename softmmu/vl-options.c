@@ -1,7 +1,7 @@
 /*
  * Options a management tool passes that set no device state of their
  * own: -uuid, -name, -rtc, -boot, -no-shutdown, -no-acpi, -audiodev none,
- * -sandbox, -msg.  Each checks its keys and values against one table,
+ * -sandbox, -msg (and -smp, parsed by vl-smp.c).  Each checks its keys and values against one table,
  * which also answers query-command-line-options, and the parsed values
  * are applied to the machine by vl_options_apply().  The core options
  * (-m, -machine, -object, ...) and the start-up order are vl.c's.
@@ -306,6 +306,10 @@ static const VlExtraOption vl_extra_options[] = {
         { "enable", "boolean" }, { "obsolete", "string" },
         { "elevateprivileges", "string" }, { "spawn", "string" },
         { "resourcecontrol", "string" }, { NULL } } },
+    { "smp", true, vl_smp_parse, "cpus", (const VlParam[]) {
+        { "cpus", "number" }, { "sockets", "number" }, { "dies", "number" },
+        { "clusters", "number" }, { "cores", "number" },
+        { "threads", "number" }, { "maxcpus", "number" }, { NULL } } },
     { "msg", true, vl_options_msg, NULL, (const VlParam[]) {
         { "timestamp", "boolean" }, { "guest-name", "boolean" },
         { NULL } } },
@@ -389,7 +393,7 @@ static json_t *vl_options_query(json_t *args, Error **errp)
     json_decref(all);
     if (!json_array_size(ret)) {
         json_decref(ret);
-        error_setg(errp, "invalid option value '%s'", only);
+        error_setg(errp, "invalid option name: %s", only);
         return NULL;
     }
     return ret;

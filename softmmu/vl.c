@@ -54,7 +54,6 @@ typedef struct VlConfig {
     uint64_t ram_slots;
     bool has_slots;
     bool has_ram_size;      /* -m gave size= */
-    unsigned int smp_cpus;
     char *cpu_model;
     unsigned int phys_bits;     /* 0: host's */
     GPtrArray *objects;         /* VlDeferred */
@@ -294,39 +293,6 @@ static bool vl_opt_m(VlConfig *cfg, const char *arg, Error **errp)
     return ok;
 }
 
-static bool vl_opt_smp(VlConfig *cfg, const char *arg, Error **errp)
-{
-    static const char *const known[] = {
-        "cpus", "sockets", "dies", "cores", "threads", "maxcpus", NULL
-    };
-    json_t *opts = keyval_parse(arg, "cpus", NULL, errp);
-    const char *key;
-    json_t *value;
-    uint64_t n;
-
-    if (!opts) {
-        return false;
-    }
-    json_object_foreach(opts, key, value) {
-        if (!g_strv_contains(known, key)) {
-            error_setg(errp, "Parameter 'smp.%s' is unexpected", key);
-            json_decref(opts);
-            return false;
-        }
-        if (!json_is_string(value) ||
-            qemu_strtou64(json_string_value(value), &n) < 0 || n > 1024) {
-            error_setg(errp, "Parameter 'smp.%s' expects integer", key);
-            json_decref(opts);
-            return false;
-        }
-        if (!strcmp(key, "cpus")) {
-            cfg->smp_cpus = (unsigned int)n;
-        }
-    }
-    json_decref(opts);
-    return true;
-}
-
 static bool vl_opt_cpu_prop(VlConfig *cfg, const char *key,
                             const char *value, Error **errp)
 {
@@ -349,6 +315,15 @@ static bool vl_opt_cpu_prop(VlConfig *cfg, const char *key,
     }
     if (!strcmp(key, "host-phys-bits")) {
         return vl_parse_on_off(key, value, &on, errp);
+    }
+    /* CPUID vendor: recorded by nothing (no CPUID model), checked as QEMU */
+    if (!strcmp(key, "vendor")) {
+        if (strlen(value) != 12) {
+            error_setg(errp, "can't apply global %s-x86_64-cpu.vendor=%s: Property '.vendor' doesn't take value '%s'",
+                       cfg->cpu_model, value, value);
+            return false;
+        }
+        return true;
     }
     error_setg(errp, "can't apply global %s-x86_64-cpu.%s=%s: Property '%s-x86_64-cpu.%s' not found",
                cfg->cpu_model, key, value, cfg->cpu_model, key);
@@ -658,7 +633,6 @@ static const VlOption vl_options[] = {
     { "M", true, vl_opt_machine },
     { "accel", true, vl_opt_accel },
     { "m", true, vl_opt_m },
-    { "smp", true, vl_opt_smp },
     { "cpu", true, vl_opt_cpu },
     { "object", true, vl_opt_object },
     { "device", true, vl_opt_device },
@@ -919,9 +893,11 @@ static MachineState *vl_create_machine(VlConfig *cfg)
 {
     MachineClass *mc = vl_select_machine(cfg);
     MachineState *ms;
+    unsigned int smp_cpus;
     Error *err = NULL;
 
-    if (!vl_check_memory(cfg, mc->default_ram_size, &err)) {
+    if (!vl_check_memory(cfg, mc->default_ram_size, &err) ||
+        !vl_smp_resolve(&smp_cpus, &err)) {
         vl_fail(NULL, err);
     }
     ms = machine_create(mc);
@@ -929,7 +905,7 @@ static MachineState *vl_create_machine(VlConfig *cfg)
     ms->ram_size = cfg->ram_size;
     ms->maxram_size = cfg->maxram_size;
     ms->ram_slots = cfg->ram_slots;
-    ms->smp_cpus = cfg->smp_cpus ? cfg->smp_cpus : 1;
+    ms->smp_cpus = smp_cpus;
     if (cfg->cpu_model) {
         g_free(ms->cpu_type);
         ms->cpu_type = g_strdup(cfg->cpu_model);
@@ -1226,6 +1202,7 @@ static void vl_build(VlConfig *cfg)
     if (!cpu_threads_start(ms->smp_cpus, vl_options_debug_threads(), &err)) {
         vl_fail(NULL, err);
     }
+    cpu_objects_create(ms);
     vl_create_devices(cfg);
     qdev_machine_creation_done();
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);

@@ -79,7 +79,7 @@ static json_t *cpu_qmp_query_cpus_fast(json_t *args, Error **errp)
         g_autofree char *path = g_strdup_printf("/machine/unattached/device[%u]", i);
 
         json_array_append_new(ret, json_pack(
-            "{sIsossisss}", "thread-id", (json_int_t)cpu_thread_id(i),
+            "{sIsosssiss}", "thread-id", (json_int_t)cpu_thread_id(i),
             "props", cpu_qmp_props(i), "qom-path", path, "cpu-index",
             (int)i, "target", "x86_64"));
     }
@@ -97,7 +97,7 @@ static json_t *cpu_qmp_query_hotpluggable(json_t *args, Error **errp)
                                                 ms->cpu_type);
 
         json_array_append_new(ret, json_pack(
-            "{sossisss}", "props", cpu_qmp_props(i), "qom-path", path,
+            "{sosssiss}", "props", cpu_qmp_props(i), "qom-path", path,
             "vcpus-count", 1, "type", type));
     }
     return ret;

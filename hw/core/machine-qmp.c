@@ -1,6 +1,7 @@
 /*
  * QMP commands about the machine: query-memory-size-summary,
- * query-machines, query-target, query-kvm and query-uuid.  The
+ * query-machines, query-target, query-kvm, query-name and query-uuid,
+ * and HMP info memory_size_summary.  The
  * plugged-memory figure comes from the memory-device core (hw/mem/)
  * through machine_plugged_memory_size.  CPU queries are in cpu-qmp.c.
  * Neighbours: hw/core/machine.c (state), monitor/ (the QMP server).
@@ -9,6 +10,7 @@
 #include "hw/boards.h"
 #include "config-host.h"
 #include "sysemu/kvm.h"
+#include "sysemu/sysemu.h"
 #include "monitor/monitor.h"
 #include "monitor/qmp-schema.h"
 
@@ -34,6 +36,24 @@ static json_t *machine_qmp_query_memory_size_summary(json_t *args,
                             json_integer((json_int_t)plugged));
     }
     return ret;
+}
+
+/* HMP "info memory_size_summary": QEMU's two lines, from the QMP answer. */
+static bool machine_hmp_info_memory_size_summary(GString *out, int argc,
+                                                 char **argv, Error **errp)
+{
+    json_t *info = machine_qmp_query_memory_size_summary(NULL, errp);
+    json_t *plugged = json_object_get(info, "plugged-memory");
+
+    g_string_append_printf(out, "base memory: %" JSON_INTEGER_FORMAT "\n",
+                           json_integer_value(json_object_get(info,
+                                                              "base-memory")));
+    if (plugged) {
+        g_string_append_printf(out, "plugged memory: %" JSON_INTEGER_FORMAT
+                               "\n", json_integer_value(plugged));
+    }
+    json_decref(info);
+    return true;
 }
 
 static json_t *machine_qmp_machine_info(MachineClass *mc)
@@ -87,6 +107,12 @@ static json_t *machine_qmp_query_kvm(json_t *args, Error **errp)
                      MACHINE_QMP_KVM_PRESENT);
 }
 
+/* -name guest=: {"name": NAME}, or {} without a name (as QEMU). */
+static json_t *machine_qmp_query_name(json_t *args, Error **errp)
+{
+    return qemu_name ? json_pack("{ss}", "name", qemu_name) : json_object();
+}
+
 static json_t *machine_qmp_query_uuid(json_t *args, Error **errp)
 {
     MachineState *ms = current_machine;
@@ -109,6 +135,8 @@ static const QmpType machine_qmp_types[] = {
     { .name = "KvmInfo", .kind = QMP_TYPE_OBJECT,
       .members = (const QmpMember[]) {
           { "enabled", "bool" }, { "present", "bool" }, { NULL } } },
+    { .name = "NameInfo", .kind = QMP_TYPE_OBJECT,
+      .members = (const QmpMember[]) { { "name", "str", true }, { NULL } } },
     { .name = "UuidInfo", .kind = QMP_TYPE_OBJECT,
       .members = (const QmpMember[]) { { "UUID", "str" }, { NULL } } },
     { .name = "MemoryInfo", .kind = QMP_TYPE_OBJECT,
@@ -127,6 +155,8 @@ static const QmpCommandSpec machine_qmp_commands[] = {
       .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "TargetInfo" },
     { .name = "query-kvm", .fn = machine_qmp_query_kvm,
       .ret = "KvmInfo" },
+    { .name = "query-name", .fn = machine_qmp_query_name,
+      .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "NameInfo" },
     { .name = "query-uuid", .fn = machine_qmp_query_uuid,
       .flags = QMP_CMD_ALLOW_PRECONFIG, .ret = "UuidInfo" },
 };
@@ -136,5 +166,8 @@ void machine_qmp_register(void)
     qmp_register_types(machine_qmp_types, ARRAY_SIZE(machine_qmp_types));
     qmp_register_commands(machine_qmp_commands,
                           ARRAY_SIZE(machine_qmp_commands));
+    hmp_register_info("memory_size_summary", "",
+                      "show the amount of initially allocated and present hotpluggable (if enabled) memory in bytes.",
+                      machine_hmp_info_memory_size_summary);
     cpu_qmp_register();
 }

@@ -11,6 +11,7 @@
 typedef struct NumaNode {
     bool present;
     char *memdev;           /* memdev=, or NULL: no memory */
+    uint8_t distance[NUMA_MAX_NODES];   /* -numa dist; 0: not given */
 } NumaNode;
 
 static NumaNode numa_nodes[NUMA_MAX_NODES];
@@ -21,11 +22,9 @@ static const char *numa_opt(json_t *opts, const char *key)
     return json_string_value(json_object_get(opts, key));
 }
 
-static bool numa_check_keys(json_t *opts, Error **errp)
+static bool numa_check_keys_in(json_t *opts, const char *const *known,
+                               Error **errp)
 {
-    static const char *const known[] = {
-        "type", "nodeid", "mem", "memdev", "cpus", "initiator", NULL,
-    };
     const char *key;
     json_t *value;
 
@@ -36,6 +35,15 @@ static bool numa_check_keys(json_t *opts, Error **errp)
         }
     }
     return true;
+}
+
+static bool numa_check_keys(json_t *opts, Error **errp)
+{
+    static const char *const known[] = {
+        "type", "nodeid", "mem", "memdev", "cpus", "initiator", NULL,
+    };
+
+    return numa_check_keys_in(opts, known, errp);
 }
 
 static bool numa_parse_nodeid(json_t *opts, uint64_t *nodeid, Error **errp)
@@ -59,6 +67,61 @@ static bool numa_parse_nodeid(json_t *opts, uint64_t *nodeid, Error **errp)
     return true;
 }
 
+/* A required unsigned member up to max; QEMU's messages. */
+static bool numa_parse_uint(json_t *opts, const char *key, uint64_t max,
+                            const char *type_name, uint64_t *value,
+                            Error **errp)
+{
+    const char *str = numa_opt(opts, key);
+
+    if (!str) {
+        error_setg(errp, "Parameter '%s' is missing", key);
+        return false;
+    }
+    if (qemu_strtou64(str, value) < 0 || *value > max) {
+        error_setg(errp, "Parameter '%s' expects %s", key, type_name);
+        return false;
+    }
+    return true;
+}
+
+/* -numa dist,src=A,dst=B,val=D: after both nodes; 10 is local. */
+static bool numa_add_dist(json_t *opts, Error **errp)
+{
+    static const char *const known[] = { "type", "src", "dst", "val", NULL };
+    uint64_t src;
+    uint64_t dst;
+    uint64_t val;
+
+    if (!numa_check_keys_in(opts, known, errp) ||
+        !numa_parse_uint(opts, "src", UINT16_MAX, "uint16", &src, errp) ||
+        !numa_parse_uint(opts, "dst", UINT16_MAX, "uint16", &dst, errp) ||
+        !numa_parse_uint(opts, "val", UINT8_MAX, "uint8_t", &val, errp)) {
+        return false;
+    }
+    if (src >= NUMA_MAX_NODES || dst >= NUMA_MAX_NODES ||
+        !numa_nodes[src].present || !numa_nodes[dst].present) {
+        error_setg(errp, "Source/Destination NUMA node is missing. Please use '-numa node' option to declare it first.");
+        return false;
+    }
+    if (val < NUMA_DISTANCE_LOCAL) {
+        error_setg(errp, "NUMA distance (%" PRIu64 ") is invalid, it shouldn't be less than %d.", val, NUMA_DISTANCE_LOCAL);
+        return false;
+    }
+    if (src == dst && val != NUMA_DISTANCE_LOCAL) {
+        error_setg(errp, "Local distance of node %" PRIu64 " should be %d.", src, NUMA_DISTANCE_LOCAL);
+        return false;
+    }
+    numa_nodes[src].distance[dst] = (uint8_t)val;
+    return true;
+}
+
+uint8_t numa_distance(unsigned int src, unsigned int dst)
+{
+    return src < NUMA_MAX_NODES && dst < NUMA_MAX_NODES
+           ? numa_nodes[src].distance[dst] : 0;
+}
+
 bool numa_add_opts(json_t *opts, Error **errp)
 {
     const char *type = numa_opt(opts, "type");
@@ -66,6 +129,9 @@ bool numa_add_opts(json_t *opts, Error **errp)
     const char *memdev = numa_opt(opts, "memdev");
     uint64_t nodeid;
 
+    if (type && !strcmp(type, "dist")) {
+        return numa_add_dist(opts, errp);
+    }
     if (!type || strcmp(type, "node") != 0) {
         error_setg(errp, "Parameter 'type' does not accept value '%s'",
                    type ? type : "");
@@ -131,6 +197,53 @@ bool numa_complete(uint64_t ram_size, Error **errp)
         return false;
     }
     return true;
+}
+
+/*
+ * The nodes' backends, in node order, inside one container: QEMU's
+ * "ram" region when -numa node,memdev= gives the initial RAM.  One
+ * machine per process, so one container.
+ */
+static MemoryRegion numa_ram;
+
+MemoryRegion *numa_init_ram(Object *owner, const char *name,
+                            uint64_t ram_size, Error **errp)
+{
+    uint64_t offset = 0;
+
+    if (!numa_count) {
+        return NULL;
+    }
+    for (unsigned int i = 0; i < NUMA_MAX_NODES; i++) {
+        HostMemoryBackend *backend = numa_nodes[i].present
+            ? host_memory_backend_find(numa_nodes[i].memdev) : NULL;
+
+        if (backend && host_memory_backend_is_mapped(backend)) {
+            error_setg(errp, "memory backend %s can't be used multiple times.", numa_nodes[i].memdev);
+            return NULL;
+        }
+    }
+    memory_region_init(&numa_ram, owner, name, ram_size);
+    for (unsigned int i = 0; i < NUMA_MAX_NODES; i++) {
+        HostMemoryBackend *backend;
+        MemoryRegion *mr;
+
+        if (!numa_nodes[i].present) {
+            continue;
+        }
+        /* numa_complete() found every node's backend */
+        backend = host_memory_backend_find(numa_nodes[i].memdev);
+        mr = host_memory_backend_get_memory(backend);
+        memory_region_add_subregion(&numa_ram, offset, mr);
+        host_memory_backend_set_mapped(backend, true);
+        offset += memory_region_size(mr);
+    }
+    return &numa_ram;
+}
+
+bool numa_has_nodes(void)
+{
+    return numa_count > 0;
 }
 
 unsigned int numa_nb_nodes(void)

@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "hw/i386/pc.h"
+#include "sysemu/numa.h"
 #include "hw/core/qdev.h"
 #include "hw/i386/trace.h"
 #include "hw/pci/pci_host.h"
@@ -143,8 +144,20 @@ static bool pc_q35_init_ram(PcQ35MachineState *pcms, Error **errp)
     MachineState *ms = MACHINE(pcms);
     const PcMemoryMap *map = &pcms->map;
 
+    if (ms->ram_memdev_id && numa_has_nodes()) {
+        error_setg(errp, "'-machine memory-backend' and '-numa memdev' properties are mutually exclusive");
+        return false;
+    }
     if (ms->ram_memdev_id) {
         ms->ram = machine_consume_memdev(ms, errp);
+        if (!ms->ram) {
+            return false;
+        }
+    } else if (numa_has_nodes()) {
+        /* -numa node,memdev=: the nodes' backends are the RAM */
+        ms->ram = numa_init_ram(OBJECT(pcms),
+                                MACHINE_GET_CLASS(ms)->default_ram_id,
+                                ms->ram_size, errp);
         if (!ms->ram) {
             return false;
         }

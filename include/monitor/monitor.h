@@ -42,6 +42,13 @@ bool qmp_args_check_known(json_t *args, const char *const *names,
                           Error **errp);
 
 /*
+ * monitor_get_fd: the file descriptor a client passed with "getfd" under
+ * fdname, now the caller's (removed from the monitor's table); -1 with
+ * "File descriptor named 'NAME' has not been found" when there is none.
+ */
+int monitor_get_fd(const char *fdname, Error **errp);
+
+/*
  * Send event to every negotiated QMP client, with QEMU's timestamp.
  * Takes ownership of data (NULL: no "data" member).
  */

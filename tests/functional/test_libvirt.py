@@ -137,7 +137,7 @@ class Libvirtd:
              ('cache', '/var/cache/libvirt')))
         self.proc = subprocess.Popen(
             ['unshare', '-m', '--propagation', 'private', 'sh', '-c',
-             '%s && exec libvirtd' % mounts],
+             '%s && exec libvirtd -p %s/libvirtd.pid' % (mounts, top)],
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(top, 'libvirtd.stderr'), 'w'))
         wait_for(lambda: os.path.exists(self.sock) or

@@ -13,6 +13,9 @@
 #include "monitor/qmp-schema.h"
 #include "monitor/monitor-internal.h"
 #include "qom/object.h"
+#include "sysemu/sysemu.h"
+#include "sysemu/runstate.h"
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -364,6 +367,8 @@ static void test_malformed_then_good(void)
              "\"}, {\"name\": \"query-sgx-capabilities\"}, {\"name\": \"quer"
              "y-iothreads\"}, {\"name\": \"query-block\"}, {\"name\": \"quer"
              "y-named-block-nodes\"}, {\"name\": \"query-chardev\"}, {\"name"
+             "\": \"getfd\"}, {\"name\": \"closefd\"}, {\"name\": \"add-fd\"}, "
+             "{\"name\": \"remove-fd\"}, {\"name\": \"query-fdsets\"}, {\"name"
              "\": \"query-qmp-schema\"}], \"id\": 2}");
     test_client_free(c);
     test_server_stop();
@@ -827,6 +832,105 @@ static void test_runstate_commands(void)
     test_server_stop();
 }
 
+/* Send text with fd attached (SCM_RIGHTS), as libvirt passes fds. */
+static void test_send_with_fd(TestClient *c, const char *text, int fd)
+{
+    char control[CMSG_SPACE(sizeof(int))] = { 0 };
+    struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control, .msg_controllen = sizeof(control),
+    };
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    g_assert_cmpint(sendmsg(c->fd, &msg, MSG_NOSIGNAL), ==, strlen(text));
+}
+
+/* getfd keeps a passed fd by name; monitor_get_fd hands it over. */
+static void test_getfd_closefd(void)
+{
+    TestClient *c;
+    int fds[2];
+    int got;
+
+    g_assert_cmpint(pipe(fds), ==, 0);
+    test_server_start();
+    c = test_client_new(true);
+    test_cmd(c, "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": "
+             "\"x\"}}", "{\"error\": {\"class\": \"GenericError\", "
+             "\"desc\": \"No file descriptor supplied via SCM_RIGHTS\"}}");
+    test_send_with_fd(c, "{\"execute\": \"getfd\", \"arguments\": "
+                      "{\"fdname\": \"1x\"}}", fds[1]);
+    test_expect(c, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                "\"Parameter 'fdname' expects a name not starting with a "
+                "digit\"}}");
+    test_send_with_fd(c, "{\"execute\": \"getfd\", \"arguments\": "
+                      "{\"fdname\": \"mig\"}}", fds[1]);
+    test_expect(c, "{\"return\": {}}");
+    got = monitor_get_fd("mig", &error_abort);
+    g_assert_cmpint(write(got, "z", 1), ==, 1);     /* the pipe's end */
+    close(got);
+    test_cmd(c, "{\"execute\": \"closefd\", \"arguments\": {\"fdname\": "
+             "\"mig\"}}", "{\"error\": {\"class\": \"GenericError\", "
+             "\"desc\": \"File descriptor named 'mig' not found\"}}");
+    close(fds[0]);
+    close(fds[1]);
+    test_client_free(c);
+    test_server_stop();
+}
+
+static void test_add_fd_fdsets(void)
+{
+    TestClient *c;
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    g_autofree char *reply = NULL;
+
+    test_server_start();
+    c = test_client_new(true);
+    test_send_with_fd(c, "{\"execute\": \"add-fd\", \"arguments\": "
+                      "{\"opaque\": \"disk\"}}", fd);
+    reply = test_recv_line(c);
+    g_assert_true(g_str_has_prefix(reply, "{\"return\": {\"fdset-id\": 0, "
+                                   "\"fd\": "));
+    test_cmd(c, "{\"execute\": \"remove-fd\", \"arguments\": "
+             "{\"fdset-id\": 3}}", "{\"error\": {\"class\": "
+             "\"GenericError\", \"desc\": \"File descriptor named "
+             "'fdset-id:3' not found\"}}");
+    test_cmd(c, "{\"execute\": \"remove-fd\", \"arguments\": "
+             "{\"fdset-id\": 0}}", "{\"return\": {}}");
+    test_cmd(c, "{\"execute\": \"query-fdsets\"}", "{\"return\": []}");
+    close(fd);
+    test_client_free(c);
+    test_server_stop();
+}
+
+static RunState test_state_after_guest_shutdown;
+
+/* Runs once the main loop served the guest's shutdown: note, then quit. */
+static gboolean test_note_state_then_quit(gpointer opaque)
+{
+    test_state_after_guest_shutdown = runstate_get();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+    return G_SOURCE_REMOVE;
+}
+
+/* -no-shutdown: a guest shutdown stops the VM; QMP quit still exits. */
+static void test_no_shutdown_stops(void)
+{
+    runstate_set_no_shutdown(true);
+    vm_start();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+    g_idle_add(test_note_state_then_quit, NULL);
+    g_assert_cmpint(qemu_main_loop(), ==, 0);
+    g_assert_cmpint(test_state_after_guest_shutdown, ==, RUN_STATE_SHUTDOWN);
+    g_assert_cmpint(runstate_get(), ==, RUN_STATE_SHUTDOWN);
+    runstate_set_no_shutdown(false);
+}
+
 /* As QEMU: a reply follows the events its command caused, in order. */
 static void test_replies_follow_their_events(void)
 {
@@ -1061,6 +1165,10 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/hmp/qom-commands", test_hmp_qom);
     g_test_add_func("/qmp/hmp/registered-command-args", test_hmp_registered);
     g_test_add_func("/qmp/runstate/stop-cont-status", test_runstate_commands);
+    g_test_add_func("/qmp/fds/getfd-closefd", test_getfd_closefd);
+    g_test_add_func("/qmp/fds/add-fd-remove-fd", test_add_fd_fdsets);
+    g_test_add_func("/qmp/runstate/no-shutdown-stops-on-guest-shutdown",
+                    test_no_shutdown_stops);
     g_test_add_func("/qmp/runstate/replies-follow-their-events",
                     test_replies_follow_their_events);
     g_test_add_func("/qmp/json/parser-messages", test_json_parser);
