@@ -169,6 +169,34 @@ static uint64_t test_transferred(TestVM *src)
     return n;
 }
 
+/*
+ * Nothing ever plugged: the 1 TiB device costs the stream nothing; boot
+ * RAM above 4 GiB (q35 keeps 2 GiB low, the rest from 4 GiB up) arrives.
+ */
+static void test_nothing_plugged(void)
+{
+    TestVM src, dst;
+
+    test_vm_start(&src, NULL);
+    qtest_writeq(src.qts, 4 * GiB + 8, 0x5a5a5a5a5a5a5a5aULL);
+    test_migrate(&src, &dst, NULL);
+    g_assert_cmpuint(test_transferred(&src), <=, TEST_STREAM_MAX(4096));
+    g_assert_cmpuint(dst.cfg.plugged_size, ==, 0);
+    g_assert_cmpuint(dst.cfg.requested_size, ==, 16 * GiB);
+    g_assert_cmpuint(dst.cfg.usable_region_size, ==,
+                     src.cfg.usable_region_size);
+    test_same_memory_devices(&src, &dst);
+    g_assert_cmphex(qtest_readq(dst.qts, 4 * GiB + 8), ==,
+                    0x5a5a5a5a5a5a5a5aULL);
+    g_assert_cmpuint(test_state(&dst, 0, 4096), ==,
+                     QVIRTIO_MEM_STATE_UNPLUGGED);
+    g_assert_cmpuint(test_req(&dst, QVIRTIO_MEM_REQ_PLUG, 0, 16), ==,
+                     QVIRTIO_MEM_RESP_ACK);
+    g_assert_cmpuint(test_rss(dst.qts), <, 256 * MiB);
+    test_vm_stop(&dst);
+    test_vm_stop(&src);
+}
+
 /* 4 GiB plugged, written in places, 100 written blocks unplugged. */
 static void test_case_4g(const char *extra)
 {
@@ -372,6 +400,8 @@ int main(int argc, char **argv)
         return 0;
     }
     test_dir = g_dir_make_tmp("migration-vmem-XXXXXX", NULL);
+    g_test_add_func("/migration-virtio-mem/1t/nothing-plugged",
+                    test_nothing_plugged);
     g_test_add_func("/migration-virtio-mem/1t/4g-plugged-partly-unplugged",
                     test_4g_plugged);
     g_test_add_func("/migration-virtio-mem/1t/4g-plugged-dynamic-memslots",
