@@ -40,7 +40,7 @@ bool vl_accel_add(const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    name = vl_opt_str(opts, "accel");
+    name = keyval_str(opts, "accel");
     if (help && (!name || keyval_is_help(name))) {
         accel_list_print(stdout);
         exit(0);
@@ -90,7 +90,7 @@ static bool vl_accel_default_candidates(const char *machine_accel,
 /* Initialize the candidate d; false with errp set when it fails. */
 static bool vl_accel_try(VlDeferred *d, Error **errp)
 {
-    const char *name = vl_opt_str(d->opts, "accel");
+    const char *name = keyval_str(d->opts, "accel");
     json_t *props = json_deep_copy(d->opts);
     bool ok;
 
@@ -121,7 +121,7 @@ bool vl_accel_configure(const char *machine_accel, bool has_qtest,
     }
     for (guint i = 0; i < accels->len; i++) {
         VlDeferred *d = g_ptr_array_index(accels, i);
-        const char *name = vl_opt_str(d->opts, "accel");
+        const char *name = keyval_str(d->opts, "accel");
         Error *err = NULL;
 
         if (!accel_find(name)) {

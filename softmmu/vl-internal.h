@@ -80,8 +80,6 @@ void vl_defer(GPtrArray *list, const char *opt, const char *arg,
               json_t *opts, bool from_cli);
 /* GDestroyNotify for a VlDeferred. */
 void vl_deferred_free(gpointer p);
-/* The string value of key, or NULL; nested objects count as absent. */
-const char *vl_opt_str(json_t *opts, const char *key);
 
 /* ---- vl-accel.c: -accel and the accelerator choice ---- */
 

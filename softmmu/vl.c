@@ -153,11 +153,6 @@ static bool vl_parse_on_off(const char *name, const char *str, bool *value,
     return false;
 }
 
-const char *vl_opt_str(json_t *opts, const char *key)
-{
-    return json_string_value(json_object_get(opts, key));
-}
-
 /* Fails on the first key of opts not in known (NULL terminated). */
 static bool vl_check_keys(json_t *opts, const char *const *known,
                           Error **errp)
@@ -212,9 +207,9 @@ static bool vl_opt_accel(VlConfig *cfg, const char *arg, Error **errp)
 static bool vl_opt_m_values(VlConfig *cfg, json_t *opts, Error **errp)
 {
     static const char *const known[] = { "size", "slots", "maxmem", NULL };
-    const char *size = vl_opt_str(opts, "size");
-    const char *slots = vl_opt_str(opts, "slots");
-    const char *maxmem = vl_opt_str(opts, "maxmem");
+    const char *size = keyval_str(opts, "size");
+    const char *slots = keyval_str(opts, "slots");
+    const char *maxmem = keyval_str(opts, "maxmem");
 
     if (!vl_check_keys(opts, known, errp)) {
         return false;
@@ -298,7 +293,7 @@ static bool vl_opt_cpu(VlConfig *cfg, const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    model = vl_opt_str(opts, "model");
+    model = keyval_str(opts, "model");
     if (!model || !g_strv_contains(models, model)) {
         error_setg(errp, "unable to find CPU model '%s'", model ? model : "");
         json_decref(opts);
@@ -328,7 +323,7 @@ static bool vl_opt_object(VlConfig *cfg, const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    type = vl_opt_str(opts, "qom-type");
+    type = keyval_str(opts, "qom-type");
     if (help) {
         if (!type || keyval_is_help(type)) {
             vl_help_print_objects();
@@ -358,7 +353,7 @@ static bool vl_opt_device(VlConfig *cfg, const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    driver = vl_opt_str(opts, "driver");
+    driver = keyval_str(opts, "driver");
     if (help) {
         if (!driver || keyval_is_help(driver)) {
             vl_help_print_devices();
@@ -452,7 +447,7 @@ static bool vl_opt_mon(VlConfig *cfg, const char *arg, Error **errp)
         json_decref(opts);
         return false;
     }
-    if (!vl_opt_str(opts, "chardev")) {
+    if (!keyval_str(opts, "chardev")) {
         error_setg(errp, "Parameter 'chardev' is missing");
         json_decref(opts);
         return false;
@@ -489,7 +484,7 @@ static bool vl_opt_display(VlConfig *cfg, const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    type = vl_opt_str(opts, "type");
+    type = keyval_str(opts, "type");
     /* hotmem has no display: only "none" is accepted. */
     ok = type && !strcmp(type, "none");
     if (!ok) {
@@ -933,8 +928,8 @@ static void vl_create_objects(VlConfig *cfg)
     for (i = 0; i < cfg->objects->len; i++) {
         VlDeferred *d = g_ptr_array_index(cfg->objects, i);
         json_t *props = json_deep_copy(d->opts);
-        const char *type = vl_opt_str(d->opts, "qom-type");
-        const char *id = vl_opt_str(d->opts, "id");
+        const char *type = keyval_str(d->opts, "qom-type");
+        const char *id = keyval_str(d->opts, "id");
 
         json_object_del(props, "qom-type");
         json_object_del(props, "id");
@@ -971,9 +966,9 @@ static void vl_start_monitors(VlConfig *cfg)
     }
     for (i = 0; i < cfg->mons->len; i++) {
         VlDeferred *d = g_ptr_array_index(cfg->mons, i);
-        const char *mode = vl_opt_str(d->opts, "mode");
+        const char *mode = keyval_str(d->opts, "mode");
 
-        if (!monitor_init_chardev(vl_opt_str(d->opts, "chardev"),
+        if (!monitor_init_chardev(keyval_str(d->opts, "chardev"),
                                   mode ? mode : "readline", &err)) {
             vl_fail(d->loc, err);
         }

@@ -5,6 +5,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
+#include "qemu/keyval.h"
 #include "sysemu/numa.h"
 #include "sysemu/hostmem.h"
 
@@ -16,11 +17,6 @@ typedef struct NumaNode {
 
 static NumaNode numa_nodes[NUMA_MAX_NODES];
 static unsigned int numa_count;
-
-static const char *numa_opt(json_t *opts, const char *key)
-{
-    return json_string_value(json_object_get(opts, key));
-}
 
 static bool numa_check_keys_in(json_t *opts, const char *const *known,
                                Error **errp)
@@ -48,7 +44,7 @@ static bool numa_check_keys(json_t *opts, Error **errp)
 
 static bool numa_parse_nodeid(json_t *opts, uint64_t *nodeid, Error **errp)
 {
-    const char *str = numa_opt(opts, "nodeid");
+    const char *str = keyval_str(opts, "nodeid");
 
     *nodeid = numa_count;
     if (str && qemu_strtou64(str, nodeid) < 0) {
@@ -72,7 +68,7 @@ static bool numa_parse_uint(json_t *opts, const char *key, uint64_t max,
                             const char *type_name, uint64_t *value,
                             Error **errp)
 {
-    const char *str = numa_opt(opts, key);
+    const char *str = keyval_str(opts, key);
 
     if (!str) {
         error_setg(errp, "Parameter '%s' is missing", key);
@@ -124,9 +120,9 @@ uint8_t numa_distance(unsigned int src, unsigned int dst)
 
 bool numa_add_opts(json_t *opts, Error **errp)
 {
-    const char *type = numa_opt(opts, "type");
-    const char *mem = numa_opt(opts, "mem");
-    const char *memdev = numa_opt(opts, "memdev");
+    const char *type = keyval_str(opts, "type");
+    const char *mem = keyval_str(opts, "mem");
+    const char *memdev = keyval_str(opts, "memdev");
     uint64_t nodeid;
 
     if (type && !strcmp(type, "dist")) {
