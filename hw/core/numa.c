@@ -139,8 +139,7 @@ bool numa_add_opts(json_t *opts, Error **errp)
     }
     if (mem) {
         /* As the reference for machine types since 5.1 (pc-q35-7.2) */
-        error_setg(errp, "Parameter -numa node,mem is not supported by this "
-                   "machine type");
+        error_setg(errp, "Parameter -numa node,mem is not supported by this machine type");
         error_append_hint(errp, "Use -numa node,memdev instead\n");
         return false;
     }
@@ -161,8 +160,7 @@ static bool numa_node_mem(const NumaNode *node, uint64_t *size,
     }
     backend = host_memory_backend_find(node->memdev);
     if (!backend) {
-        error_setg(errp, "memdev '%s' of a NUMA node is not a memory "
-                   "backend", node->memdev);
+        error_setg(errp, "memdev '%s' of a NUMA node is not a memory backend", node->memdev);
         return false;
     }
     *size = memory_region_size(host_memory_backend_get_memory(backend));
@@ -188,8 +186,7 @@ bool numa_complete(uint64_t ram_size, Error **errp)
         total += size;
     }
     if (total != ram_size) {
-        error_setg(errp, "total memory for NUMA nodes (0x%" PRIx64 ") should "
-                   "equal RAM size (0x%" PRIx64 ")", total, ram_size);
+        error_setg(errp, "total memory for NUMA nodes (0x%" PRIx64 ") should equal RAM size (0x%" PRIx64 ")", total, ram_size);
         return false;
     }
     return true;
