@@ -85,8 +85,7 @@ static json_t *migration_qmp_incoming(json_t *args, Error **errp)
         return NULL;
     }
     if (!migration_incoming_is_set()) {
-        error_setg(errp, "'-incoming' was not specified on the command "
-                   "line");
+        error_setg(errp, "'-incoming' was not specified on the command line");
         return NULL;
     }
     if (!migration_incoming_is_deferred()) {

@@ -115,8 +115,7 @@ static bool migration_cap_parse(json_t *entry, guint idx, const char **name,
         return false;
     }
     if (!json_is_string(cap)) {
-        error_setg(errp, "Invalid parameter type for '%s.capability', "
-                   "expected: string", where);
+        error_setg(errp, "Invalid parameter type for '%s.capability', expected: string", where);
         return false;
     }
     *name = json_string_value(cap);
@@ -130,8 +129,7 @@ static bool migration_cap_parse(json_t *entry, guint idx, const char **name,
         return false;
     }
     if (!json_is_boolean(st)) {
-        error_setg(errp, "Invalid parameter type for '%s.state', "
-                   "expected: boolean", where);
+        error_setg(errp, "Invalid parameter type for '%s.state', expected: boolean", where);
         return false;
     }
     *state = json_is_true(st);
@@ -160,8 +158,7 @@ static json_t *migration_qmp_set_caps(json_t *args, Error **errp)
         return NULL;
     }
     if (!json_is_array(list)) {
-        error_setg(errp, "Invalid parameter type for 'capabilities', "
-                   "expected: array");
+        error_setg(errp, "Invalid parameter type for 'capabilities', expected: array");
         return NULL;
     }
     memcpy(next, migration_caps, sizeof(next));
@@ -173,8 +170,7 @@ static json_t *migration_qmp_set_caps(json_t *args, Error **errp)
         }
         cap = migration_cap_lookup(name);
         if (cap == MIG_CAP__MAX && state) {
-            error_setg(errp, "capability '%s' is not supported by hotmem "
-                       "(supported: events, pause-before-switchover)", name);
+            error_setg(errp, "capability '%s' is not supported by hotmem (supported: events, pause-before-switchover)", name);
             return NULL;
         }
         if (cap != MIG_CAP__MAX) {
@@ -251,8 +247,7 @@ static json_t *migration_qmp_set_params(json_t *args, Error **errp)
     }
     /* QEMU's message, with its C-style names and expression. */
     if (downtime > MIGRATION_DOWNTIME_MAX_MS) {
-        error_setg(errp, "Parameter 'downtime_limit' expects an integer in "
-                   "the range of 0 to (2000 * 1000) ms");
+        error_setg(errp, "Parameter 'downtime_limit' expects an integer in the range of 0 to (2000 * 1000) ms");
         return NULL;
     }
     migration_param_downtime_limit = downtime;

@@ -93,8 +93,7 @@ bool migration_section_load(MigSection *s, MigFields *f, uint32_t version,
 {
     mig_fields_set_section(f, s->idstr, s->owner_path);
     if (version > s->ops->version) {
-        error_setg(errp, "section '%s' (%s): version %u is newer than this "
-                   "VM's %u", s->idstr, s->owner_path, version,
+        error_setg(errp, "section '%s' (%s): version %u is newer than this VM's %u", s->idstr, s->owner_path, version,
                    s->ops->version);
         return false;
     }

@@ -155,8 +155,7 @@ static int chardev_wait_for_client(Chardev *chr)
 {
     int fd;
 
-    info_report("QEMU waiting for connection on: disconnected:unix:%s,"
-                "server=on", chr->path);
+    info_report("QEMU waiting for connection on: disconnected:unix:%s,server=on", chr->path);
     do {
         fd = accept4(chr->listen_fd, NULL, NULL, SOCK_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
@@ -228,8 +227,7 @@ Chardev *chardev_socket_new(const char *id, const char *path, bool server,
 int chardev_client_connect(Chardev *chr, Error **errp)
 {
     if (chr->server) {
-        error_setg(errp, "chardev '%s' is a server: it accepts connections, "
-                   "it cannot make one", chr->id ? chr->id : "");
+        error_setg(errp, "chardev '%s' is a server: it accepts connections, it cannot make one", chr->id ? chr->id : "");
         return -1;
     }
     return chardev_unix_connect(chr->path, errp);
@@ -290,8 +288,7 @@ static bool chardev_check_opts(json_t *opts, const char **id,
     }
     if (!id_wellformed(*id)) {
         error_setg(errp, "Parameter 'id' expects an identifier");
-        error_append_hint(errp, "Identifiers consist of letters, digits, "
-                          "'-', '.', '_', starting with a letter.\n");
+        error_append_hint(errp, "Identifiers consist of letters, digits, '-', '.', '_', starting with a letter.\n");
         return false;
     }
     if (qemu_chr_find(*id)) {
@@ -351,8 +348,7 @@ static bool chardev_opt_reconnect(json_t *opts, bool server,
         return false;
     }
     if (server) {
-        error_setg(errp, "'reconnect' option is incompatible with socket in "
-                   "server listen mode");
+        error_setg(errp, "'reconnect' option is incompatible with socket in server listen mode");
         return false;
     }
     return true;

@@ -7,17 +7,12 @@
  * of this file (monitor/qmp-schema.c) before a handler runs.
  */
 #include "qemu/osdep.h"
+#include "qemu/keyval.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor-internal.h"
 #include "monitor/qmp-schema.h"
 #include "qom/object.h"
 #include "sysemu/runstate.h"
-
-/* A string member the schema check already found (or NULL if optional). */
-static const char *qmp_cmds_str(json_t *args, const char *name)
-{
-    return json_string_value(json_object_get(args, name));
-}
 
 static json_t *qmp_cmds_query_version(json_t *args, Error **errp)
 {
@@ -103,7 +98,7 @@ static Object *qmp_cmds_resolve(const char *path, Error **errp)
 
 static json_t *qmp_cmds_qom_list(json_t *args, Error **errp)
 {
-    const char *path = qmp_cmds_str(args, "path");
+    const char *path = keyval_str(args, "path");
     bool ambiguous = false;
     ObjectPropertyIterator iter;
     ObjectProperty *prop;
@@ -131,18 +126,18 @@ static json_t *qmp_cmds_qom_list(json_t *args, Error **errp)
 
 static json_t *qmp_cmds_qom_get(json_t *args, Error **errp)
 {
-    Object *obj = qmp_cmds_resolve(qmp_cmds_str(args, "path"), errp);
+    Object *obj = qmp_cmds_resolve(keyval_str(args, "path"), errp);
 
-    return obj ? object_property_get(obj, qmp_cmds_str(args, "property"),
+    return obj ? object_property_get(obj, keyval_str(args, "property"),
                                      errp)
                : NULL;
 }
 
 static json_t *qmp_cmds_qom_set(json_t *args, Error **errp)
 {
-    Object *obj = qmp_cmds_resolve(qmp_cmds_str(args, "path"), errp);
+    Object *obj = qmp_cmds_resolve(keyval_str(args, "path"), errp);
 
-    if (!obj || !object_property_set(obj, qmp_cmds_str(args, "property"),
+    if (!obj || !object_property_set(obj, keyval_str(args, "property"),
                                      json_object_get(args, "value"), errp)) {
         return NULL;
     }
@@ -187,8 +182,8 @@ static bool qmp_cmds_check_props(const char *type, json_t *props,
 
 static json_t *qmp_cmds_object_add(json_t *args, Error **errp)
 {
-    const char *type = qmp_cmds_str(args, "qom-type");
-    const char *id = qmp_cmds_str(args, "id");
+    const char *type = keyval_str(args, "qom-type");
+    const char *id = keyval_str(args, "id");
     json_t *props;
     bool ok;
 
@@ -203,7 +198,7 @@ static json_t *qmp_cmds_object_add(json_t *args, Error **errp)
 
 static json_t *qmp_cmds_object_del(json_t *args, Error **errp)
 {
-    if (!user_creatable_del(qmp_cmds_str(args, "id"), errp)) {
+    if (!user_creatable_del(keyval_str(args, "id"), errp)) {
         return NULL;
     }
     return json_object();
@@ -214,7 +209,7 @@ static json_t *qmp_cmds_human_monitor_command(json_t *args, Error **errp)
 {
     g_autoptr(GString) out = g_string_new(NULL);
 
-    hmp_handle_command_line(out, qmp_cmds_str(args, "command-line"));
+    hmp_handle_command_line(out, keyval_str(args, "command-line"));
     /* output may echo invalid UTF-8 from a command: the writer copes */
     return json_stringn_nocheck(out->str, out->len);
 }

@@ -7,6 +7,7 @@
  * Names are global to the process (QEMU: per monitor).
  */
 #include "qemu/osdep.h"
+#include "qemu/keyval.h"
 #include "monitor/monitor.h"
 #include "monitor/qmp-schema.h"
 #include "monitor/monitor-internal.h"
@@ -19,11 +20,6 @@ typedef struct QmpFdSetEntry {
 
 static GHashTable *qmp_named_fds;   /* fdname -> fd + 1 (GINT_TO_POINTER) */
 static GPtrArray *qmp_fdset_entries;    /* QmpFdSetEntry *, added order */
-
-static const char *qmp_fds_str(json_t *args, const char *name)
-{
-    return json_string_value(json_object_get(args, name));
-}
 
 static bool qmp_fds_take(int *fd, Error **errp)
 {
@@ -70,7 +66,7 @@ int monitor_get_fd(const char *fdname, Error **errp)
 
 static json_t *qmp_fds_getfd(json_t *args, Error **errp)
 {
-    const char *name = qmp_fds_str(args, "fdname");
+    const char *name = keyval_str(args, "fdname");
     int old;
     int fd;
 
@@ -93,7 +89,7 @@ static json_t *qmp_fds_getfd(json_t *args, Error **errp)
 
 static json_t *qmp_fds_closefd(json_t *args, Error **errp)
 {
-    const char *name = qmp_fds_str(args, "fdname");
+    const char *name = keyval_str(args, "fdname");
     int fd = qmp_fds_steal(name);
 
     if (fd < 0) {
@@ -135,7 +131,7 @@ static json_t *qmp_fds_add_fd(json_t *args, Error **errp)
     e = g_new0(QmpFdSetEntry, 1);
     e->fdset_id = id;
     e->fd = fd;
-    e->opaque = g_strdup(qmp_fds_str(args, "opaque"));
+    e->opaque = g_strdup(keyval_str(args, "opaque"));
     g_ptr_array_add(qmp_fdset_entries, e);
     return json_pack("{sIsi}", "fdset-id", (json_int_t)id, "fd", fd);
 }

@@ -494,8 +494,7 @@ static json_t *qmp_dispatch(QmpClient *client, json_t *req)
             error_free(err);
             err = NULL;
             error_set(&err, ERROR_CLASS_COMMAND_NOT_FOUND,
-                      "Expecting capabilities negotiation with "
-                      "'qmp_capabilities'");
+                      "Expecting capabilities negotiation with 'qmp_capabilities'");
         }
         return qmp_error_response(err, id);
     }
@@ -586,8 +585,7 @@ static json_t *qmp_cmd_qmp_capabilities(json_t *args, Error **errp)
 
     if (client->negotiated) {
         error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
-                  "Capabilities negotiation is already complete, command "
-                  "ignored");
+                  "Capabilities negotiation is already complete, command ignored");
         return NULL;
     }
     if (!qmp_capabilities_parse(args, &oob, errp)) {
@@ -849,8 +847,7 @@ bool monitor_init_chardev(const char *chardev_id, const char *mode,
         return false;
     }
     if (!mode || !strcmp(mode, "readline")) {
-        error_setg(errp, "-mon mode=readline is not supported by hotmem; "
-                   "use mode=control and human-monitor-command");
+        error_setg(errp, "-mon mode=readline is not supported by hotmem; use mode=control and human-monitor-command");
         return false;
     }
     chr = qemu_chr_find(chardev_id);

@@ -1,12 +1,15 @@
 /*
- * Declarations shared by softmmu/vl.c (option parsing, start-up order)
- * and softmmu/vl-help.c (-help, -version and the "help" listings).
+ * Declarations shared by softmmu/vl.c (option parsing, start-up order),
+ * softmmu/vl-help.c (-help, -version and the "help" listings),
+ * vl-options.c and vl-smp.c (options with their own tables) and
+ * vl-accel.c (the accelerator choice).
  */
 #ifndef SOFTMMU_VL_INTERNAL_H
 #define SOFTMMU_VL_INTERNAL_H
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include <jansson.h>
 
 /* -help: the usage text on stdout. */
 void vl_help_print_usage(void);
@@ -62,6 +65,35 @@ void vl_options_cleanup(void);
 bool vl_smp_parse(const VlExtraOption *opt, const char *arg, Error **errp);
 /* Complete and check the topology at machine creation; *cpus: vCPUs. */
 bool vl_smp_resolve(unsigned int *cpus, Error **errp);
+
+/* ---- vl.c: options applied after parsing ---- */
+
+/* An option applied after parsing: its text for messages, its opts. */
+typedef struct VlDeferred {
+    char *loc;              /* "-object memory-backend-ram,id=m0,..."; NULL: none */
+    json_t *opts;           /* parsed keyval or JSON object */
+    bool from_cli;          /* keyval form: values are strings */
+} VlDeferred;
+
+/* Append "-opt arg" with opts (reference taken) to list. */
+void vl_defer(GPtrArray *list, const char *opt, const char *arg,
+              json_t *opts, bool from_cli);
+/* GDestroyNotify for a VlDeferred. */
+void vl_deferred_free(gpointer p);
+
+/* ---- vl-accel.c: -accel and the accelerator choice ---- */
+
+/* -accel NAME[,props]: a candidate, its name checked now ("help" lists
+ * them and exits).  False with errp set on a bad name. */
+bool vl_accel_add(const char *arg, Error **errp);
+/*
+ * Initialize the first usable candidate and record it in ms->accel.
+ * Without -accel the candidates are machine_accel ("A:B", from -machine
+ * accel=), else qtest when has_qtest, else kvm.  False with errp set when
+ * none initializes (earlier failures are printed as fall-backs).
+ */
+bool vl_accel_configure(const char *machine_accel, bool has_qtest,
+                        MachineState *ms, Error **errp);
 
 /* vl.c: call fn with the name of each option of vl.c's own table. */
 typedef void VlOptionNameFunc(const char *name, void *opaque);

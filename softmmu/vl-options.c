@@ -1,8 +1,9 @@
 /*
  * Options a management tool passes that set no device state of their
  * own: -uuid, -name, -rtc, -boot, -no-shutdown, -no-acpi, -audiodev none,
- * -sandbox, -msg (and -smp, parsed by vl-smp.c).  Each checks its keys and values against one table,
- * which also answers query-command-line-options, and the parsed values
+ * -sandbox, -msg (and -smp, parsed by vl-smp.c).  Each checks its keys
+ * and values against one table, which also answers
+ * query-command-line-options, and the parsed values
  * are applied to the machine by vl_options_apply().  The core options
  * (-m, -machine, -object, ...) and the start-up order are vl.c's.
  */
@@ -26,11 +27,6 @@ typedef struct VlOptionsState {
 } VlOptionsState;
 
 static VlOptionsState vl_options_state;
-
-static const char *vl_options_str(json_t *opts, const char *key)
-{
-    return json_string_value(json_object_get(opts, key));
-}
 
 /* QemuOpts' check: every key is one of params, else "Invalid parameter". */
 static bool vl_options_check_keys(json_t *opts, const VlParam *params,
@@ -79,7 +75,7 @@ static bool vl_options_choice(json_t *opts, const char *key,
                               const char *const *choices, const char *rule,
                               Error **errp)
 {
-    const char *s = vl_options_str(opts, key);
+    const char *s = keyval_str(opts, key);
 
     if (!json_object_get(opts, key) || (s && g_strv_contains(choices, s))) {
         return true;
@@ -144,11 +140,11 @@ static bool vl_options_name(const VlExtraOption *opt, const char *arg,
                                     &vl_options_state.debug_threads, errp)) {
         return false;
     }
-    if (vl_options_str(opts, "guest")) {
+    if (keyval_str(opts, "guest")) {
         g_free((char *)qemu_name);
-        qemu_name = g_strdup(vl_options_str(opts, "guest"));
+        qemu_name = g_strdup(keyval_str(opts, "guest"));
     }
-    process = vl_options_str(opts, "process");
+    process = keyval_str(opts, "process");
     if (process) {
         prctl(PR_SET_NAME, process);
     }
@@ -178,7 +174,7 @@ static bool vl_options_rtc(const VlExtraOption *opt, const char *arg,
     if (!opts) {
         return false;
     }
-    base = vl_options_str(opts, "base");
+    base = keyval_str(opts, "base");
     if (base && !vl_options_rtc_base_ok(base)) {
         error_setg(errp, "Parameter 'base' does not accept value '%s' (utc, localtime, '2006-06-17T16:01:21' or '2006-06-17')", base);
         return false;
@@ -199,7 +195,7 @@ static bool vl_options_boot(const VlExtraOption *opt, const char *arg,
     if (!opts) {
         return false;
     }
-    order = vl_options_str(opts, "order");
+    order = keyval_str(opts, "order");
     if (order && strspn(order, "abcdefghijklmnop") != strlen(order)) {
         error_setg(errp, "Parameter 'order' does not accept value '%s' (boot devices are the letters a to p)", order);
         return false;
@@ -232,8 +228,8 @@ static bool vl_options_audiodev(const VlExtraOption *opt, const char *arg,
     if (!opts) {
         return false;
     }
-    driver = vl_options_str(opts, "driver");
-    if (!vl_options_str(opts, "id")) {
+    driver = keyval_str(opts, "driver");
+    if (!keyval_str(opts, "id")) {
         error_setg(errp, "Parameter 'id' is missing");
         return false;
     }

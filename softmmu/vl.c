@@ -12,7 +12,6 @@
 #include "qemu/trace.h"
 #include "sysemu/sysemu.h"
 #include "sysemu/runstate.h"
-#include "sysemu/accel.h"
 #include "sysemu/qtest.h"
 #include "sysemu/hostmem.h"
 #include "hw/mem/memory-device.h"
@@ -30,13 +29,6 @@
 #include <fcntl.h>
 #include <signal.h>
 
-/* An option applied after parsing: its text for messages, its opts. */
-typedef struct VlDeferred {
-    char *loc;              /* "-object memory-backend-ram,id=m0,..." */
-    json_t *opts;           /* parsed keyval or JSON object */
-    bool from_cli;          /* keyval form: values are strings */
-} VlDeferred;
-
 typedef struct VlQmp {
     char *loc;
     char *path;
@@ -48,7 +40,6 @@ typedef struct VlConfig {
     const char *machine_type;   /* NULL: the default machine */
     json_t *machine_props;      /* other -machine keys, merged */
     char *machine_accel;        /* -machine accel=NAME */
-    GPtrArray *accels;          /* VlDeferred, with "accel" key */
     uint64_t ram_size;          /* 0: machine default */
     uint64_t maxram_size;       /* 0: == ram_size */
     uint64_t ram_slots;
@@ -87,7 +78,7 @@ static VlConfig vl_config;
 static char *vl_pidfile_written;    /* removed at cleanup */
 static int vl_daemon_pipe = -1;     /* write end: tell the parent "up" */
 
-static void vl_deferred_free(gpointer p)
+void vl_deferred_free(gpointer p)
 {
     VlDeferred *d = p;
 
@@ -105,8 +96,8 @@ static void vl_qmp_free(gpointer p)
     g_free(q);
 }
 
-static void vl_defer(GPtrArray *list, const char *opt, const char *arg,
-                     json_t *opts, bool from_cli)
+void vl_defer(GPtrArray *list, const char *opt, const char *arg,
+              json_t *opts, bool from_cli)
 {
     VlDeferred *d = g_new0(VlDeferred, 1);
 
@@ -162,12 +153,6 @@ static bool vl_parse_on_off(const char *name, const char *str, bool *value,
     return false;
 }
 
-/* The string value of key, or NULL; nested objects count as absent. */
-static const char *vl_opt_str(json_t *opts, const char *key)
-{
-    return json_string_value(json_object_get(opts, key));
-}
-
 /* Fails on the first key of opts not in known (NULL terminated). */
 static bool vl_check_keys(json_t *opts, const char *const *known,
                           Error **errp)
@@ -214,50 +199,17 @@ static bool vl_opt_machine(VlConfig *cfg, const char *arg, Error **errp)
     return true;
 }
 
-/* Accelerators QEMU has and hotmem lacks by design: skipped when named. */
-static bool vl_accel_is_absent(const char *name)
-{
-    static const char *const absent[] = {
-        "tcg", "xen", "hvf", "whpx", "nvmm", NULL
-    };
-
-    return g_strv_contains(absent, name);
-}
-
 static bool vl_opt_accel(VlConfig *cfg, const char *arg, Error **errp)
 {
-    bool help;
-    json_t *opts = keyval_parse(arg, "accel", &help, errp);
-    const char *name;
-
-    if (!opts) {
-        return false;
-    }
-    name = vl_opt_str(opts, "accel");
-    if (help && (!name || keyval_is_help(name))) {
-        accel_list_print(stdout);
-        exit(0);
-    }
-    if (!name) {
-        error_setg(errp, "Parameter 'accel' is missing");
-        json_decref(opts);
-        return false;
-    }
-    if (!accel_find(name) && !vl_accel_is_absent(name)) {
-        error_setg(errp, "invalid accelerator %s", name);
-        json_decref(opts);
-        return false;
-    }
-    vl_defer(cfg->accels, "accel", arg, opts, true);
-    return true;
+    return vl_accel_add(arg, errp);
 }
 
 static bool vl_opt_m_values(VlConfig *cfg, json_t *opts, Error **errp)
 {
     static const char *const known[] = { "size", "slots", "maxmem", NULL };
-    const char *size = vl_opt_str(opts, "size");
-    const char *slots = vl_opt_str(opts, "slots");
-    const char *maxmem = vl_opt_str(opts, "maxmem");
+    const char *size = keyval_str(opts, "size");
+    const char *slots = keyval_str(opts, "slots");
+    const char *maxmem = keyval_str(opts, "maxmem");
 
     if (!vl_check_keys(opts, known, errp)) {
         return false;
@@ -341,7 +293,7 @@ static bool vl_opt_cpu(VlConfig *cfg, const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    model = vl_opt_str(opts, "model");
+    model = keyval_str(opts, "model");
     if (!model || !g_strv_contains(models, model)) {
         error_setg(errp, "unable to find CPU model '%s'", model ? model : "");
         json_decref(opts);
@@ -371,7 +323,7 @@ static bool vl_opt_object(VlConfig *cfg, const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    type = vl_opt_str(opts, "qom-type");
+    type = keyval_str(opts, "qom-type");
     if (help) {
         if (!type || keyval_is_help(type)) {
             vl_help_print_objects();
@@ -401,7 +353,7 @@ static bool vl_opt_device(VlConfig *cfg, const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    driver = vl_opt_str(opts, "driver");
+    driver = keyval_str(opts, "driver");
     if (help) {
         if (!driver || keyval_is_help(driver)) {
             vl_help_print_devices();
@@ -495,7 +447,7 @@ static bool vl_opt_mon(VlConfig *cfg, const char *arg, Error **errp)
         json_decref(opts);
         return false;
     }
-    if (!vl_opt_str(opts, "chardev")) {
+    if (!keyval_str(opts, "chardev")) {
         error_setg(errp, "Parameter 'chardev' is missing");
         json_decref(opts);
         return false;
@@ -532,7 +484,7 @@ static bool vl_opt_display(VlConfig *cfg, const char *arg, Error **errp)
     if (!opts) {
         return false;
     }
-    type = vl_opt_str(opts, "type");
+    type = keyval_str(opts, "type");
     /* hotmem has no display: only "none" is accepted. */
     ok = type && !strcmp(type, "none");
     if (!ok) {
@@ -960,89 +912,6 @@ static void vl_create_chardevs(VlConfig *cfg)
     }
 }
 
-/*
- * The candidates when no -accel is given: -machine accel=A:B:..., else
- * qtest when -qtest is given, else kvm.  Not given with -accel: QEMU's
- * messages have no location then.
- */
-static void vl_accel_default_candidates(VlConfig *cfg)
-{
-    const char *list = cfg->machine_accel ? cfg->machine_accel
-                       : cfg->qtest_chrdev ? "qtest" : "kvm";
-    g_auto(GStrv) names = g_strsplit(list, ":", -1);
-
-    for (int i = 0; names[i]; i++) {
-        VlDeferred *d;
-
-        if (!accel_find(names[i]) && !vl_accel_is_absent(names[i])) {
-            error_report("invalid accelerator %s", names[i]);
-            exit(1);
-        }
-        vl_defer(cfg->accels, "accel", names[i],
-                 json_pack("{s:s}", "accel", names[i]), true);
-        d = g_ptr_array_index(cfg->accels, cfg->accels->len - 1);
-        g_clear_pointer(&d->loc, g_free);
-    }
-}
-
-/* Initialize the candidate d; false with errp set when it fails. */
-static bool vl_accel_try(VlDeferred *d, Error **errp)
-{
-    const char *name = vl_opt_str(d->opts, "accel");
-    json_t *props = json_deep_copy(d->opts);
-    bool ok;
-
-    json_object_del(props, "accel");
-    ok = accel_init(name, props, errp);
-    json_decref(props);
-    if (!ok && d->loc) {
-        error_prepend(errp, "%s: ", d->loc);
-    }
-    return ok;
-}
-
-/*
- * The accelerator: each candidate in order (later ones are fall-backs,
- * as QEMU).  One hotmem lacks (tcg) is skipped with a message; when one
- * was skipped and none initialized, the VM runs on qtest: libvirt's
- * domain type 'qemu' asks for tcg, and hotmem has no TCG.
- */
-static void vl_configure_accel(VlConfig *cfg, MachineState *ms)
-{
-    Error *err = NULL;
-    bool skipped = false;
-    guint i;
-
-    if (!cfg->accels->len) {
-        vl_accel_default_candidates(cfg);
-    }
-    for (i = 0; i < cfg->accels->len; i++) {
-        VlDeferred *d = g_ptr_array_index(cfg->accels, i);
-        const char *name = vl_opt_str(d->opts, "accel");
-
-        if (!accel_find(name)) {
-            info_report("accelerator %s is not available in hotmem: skipped", name);
-            skipped = true;
-            continue;
-        }
-        if (vl_accel_try(d, &err)) {
-            ms->accel = g_strdup(name);
-            return;
-        }
-        if (i + 1 < cfg->accels->len || skipped) {
-            error_report_err(err);
-            err = NULL;
-            continue;
-        }
-        vl_fail(NULL, err);
-    }
-    warn_report("no accelerator named is usable: running on qtest, vCPUs do not execute");
-    if (!accel_init("qtest", NULL, &err)) {
-        vl_fail(NULL, err);
-    }
-    ms->accel = g_strdup("qtest");
-}
-
 static void vl_check_cpu(MachineState *ms)
 {
     if (!strcmp(ms->cpu_type, "host") && strcmp(ms->accel, "kvm")) {
@@ -1059,8 +928,8 @@ static void vl_create_objects(VlConfig *cfg)
     for (i = 0; i < cfg->objects->len; i++) {
         VlDeferred *d = g_ptr_array_index(cfg->objects, i);
         json_t *props = json_deep_copy(d->opts);
-        const char *type = vl_opt_str(d->opts, "qom-type");
-        const char *id = vl_opt_str(d->opts, "id");
+        const char *type = keyval_str(d->opts, "qom-type");
+        const char *id = keyval_str(d->opts, "id");
 
         json_object_del(props, "qom-type");
         json_object_del(props, "id");
@@ -1097,9 +966,9 @@ static void vl_start_monitors(VlConfig *cfg)
     }
     for (i = 0; i < cfg->mons->len; i++) {
         VlDeferred *d = g_ptr_array_index(cfg->mons, i);
-        const char *mode = vl_opt_str(d->opts, "mode");
+        const char *mode = keyval_str(d->opts, "mode");
 
-        if (!monitor_init_chardev(vl_opt_str(d->opts, "chardev"),
+        if (!monitor_init_chardev(keyval_str(d->opts, "chardev"),
                                   mode ? mode : "readline", &err)) {
             vl_fail(d->loc, err);
         }
@@ -1143,7 +1012,6 @@ static void vl_install_signals(void)
 static void vl_config_init(VlConfig *cfg)
 {
     cfg->machine_props = json_object();
-    cfg->accels = g_ptr_array_new_with_free_func(vl_deferred_free);
     cfg->objects = g_ptr_array_new_with_free_func(vl_deferred_free);
     cfg->devices = g_ptr_array_new_with_free_func(vl_deferred_free);
     cfg->chardevs = g_ptr_array_new_with_free_func(vl_deferred_free);
@@ -1181,7 +1049,10 @@ static void vl_build(VlConfig *cfg)
     ms = vl_create_machine(cfg);
     vl_options_apply(ms);
     vl_create_chardevs(cfg);
-    vl_configure_accel(cfg, ms);
+    if (!vl_accel_configure(cfg->machine_accel, cfg->qtest_chrdev != NULL,
+                            ms, &err)) {
+        vl_fail(NULL, err);
+    }
     vl_check_cpu(ms);
     if (cfg->mem_lock && !os_mlock(&err)) {
         vl_fail(NULL, err);

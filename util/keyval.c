@@ -14,6 +14,11 @@ bool keyval_is_help(const char *str)
     return !strcmp(str, "help") || !strcmp(str, "?");
 }
 
+const char *keyval_str(json_t *opts, const char *key)
+{
+    return json_string_value(json_object_get(opts, key));
+}
+
 /* A key fragment: a QAPI name ([A-Za-z][A-Za-z0-9_-]*, or "__" prefixed
  * downstream names) or an index ([0-9]+). */
 static bool keyval_is_fragment(const char *frag, size_t len)

@@ -56,8 +56,7 @@ MemoryRegion *machine_consume_memdev(MachineState *ms, Error **errp)
     }
     mr = host_memory_backend_get_memory(backend);
     if (memory_region_size(mr) != ms->ram_size) {
-        error_setg(errp, "Machine memory size does not match the size of "
-                   "the memory backend");
+        error_setg(errp, "Machine memory size does not match the size of the memory backend");
         return NULL;
     }
     host_memory_backend_set_mapped(backend, true);

@@ -5,6 +5,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
+#include "qemu/keyval.h"
 #include "sysemu/numa.h"
 #include "sysemu/hostmem.h"
 
@@ -16,11 +17,6 @@ typedef struct NumaNode {
 
 static NumaNode numa_nodes[NUMA_MAX_NODES];
 static unsigned int numa_count;
-
-static const char *numa_opt(json_t *opts, const char *key)
-{
-    return json_string_value(json_object_get(opts, key));
-}
 
 static bool numa_check_keys_in(json_t *opts, const char *const *known,
                                Error **errp)
@@ -48,7 +44,7 @@ static bool numa_check_keys(json_t *opts, Error **errp)
 
 static bool numa_parse_nodeid(json_t *opts, uint64_t *nodeid, Error **errp)
 {
-    const char *str = numa_opt(opts, "nodeid");
+    const char *str = keyval_str(opts, "nodeid");
 
     *nodeid = numa_count;
     if (str && qemu_strtou64(str, nodeid) < 0) {
@@ -72,7 +68,7 @@ static bool numa_parse_uint(json_t *opts, const char *key, uint64_t max,
                             const char *type_name, uint64_t *value,
                             Error **errp)
 {
-    const char *str = numa_opt(opts, key);
+    const char *str = keyval_str(opts, key);
 
     if (!str) {
         error_setg(errp, "Parameter '%s' is missing", key);
@@ -124,9 +120,9 @@ uint8_t numa_distance(unsigned int src, unsigned int dst)
 
 bool numa_add_opts(json_t *opts, Error **errp)
 {
-    const char *type = numa_opt(opts, "type");
-    const char *mem = numa_opt(opts, "mem");
-    const char *memdev = numa_opt(opts, "memdev");
+    const char *type = keyval_str(opts, "type");
+    const char *mem = keyval_str(opts, "mem");
+    const char *memdev = keyval_str(opts, "memdev");
     uint64_t nodeid;
 
     if (type && !strcmp(type, "dist")) {
@@ -143,8 +139,7 @@ bool numa_add_opts(json_t *opts, Error **errp)
     }
     if (mem) {
         /* As the reference for machine types since 5.1 (pc-q35-7.2) */
-        error_setg(errp, "Parameter -numa node,mem is not supported by this "
-                   "machine type");
+        error_setg(errp, "Parameter -numa node,mem is not supported by this machine type");
         error_append_hint(errp, "Use -numa node,memdev instead\n");
         return false;
     }
@@ -165,8 +160,7 @@ static bool numa_node_mem(const NumaNode *node, uint64_t *size,
     }
     backend = host_memory_backend_find(node->memdev);
     if (!backend) {
-        error_setg(errp, "memdev '%s' of a NUMA node is not a memory "
-                   "backend", node->memdev);
+        error_setg(errp, "memdev '%s' of a NUMA node is not a memory backend", node->memdev);
         return false;
     }
     *size = memory_region_size(host_memory_backend_get_memory(backend));
@@ -192,8 +186,7 @@ bool numa_complete(uint64_t ram_size, Error **errp)
         total += size;
     }
     if (total != ram_size) {
-        error_setg(errp, "total memory for NUMA nodes (0x%" PRIx64 ") should "
-                   "equal RAM size (0x%" PRIx64 ")", total, ram_size);
+        error_setg(errp, "total memory for NUMA nodes (0x%" PRIx64 ") should equal RAM size (0x%" PRIx64 ")", total, ram_size);
         return false;
     }
     return true;

@@ -300,8 +300,7 @@ static bool pc_q35_unplug_request(Object *handler, DeviceState *dev,
     }
     if (!bus_handler) {
         /* Unreachable on q35 (qdev refuses buses without a handler). */
-        error_setg(errp, "hotplug of virtio based memory devices not "
-                   "supported on this bus.");
+        error_setg(errp, "hotplug of virtio based memory devices not supported on this bus.");
         return false;
     }
     return hotplug_handler_unplug_request(bus_handler, dev, errp);

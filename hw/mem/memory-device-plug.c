@@ -57,11 +57,9 @@ static bool memory_device_check_memslots(DeviceState *dev, Error **errp)
     if (!table || memslots_free(table) >= 1) {
         return true;
     }
-    error_setg(errp, "device '%s' needs 1 memslot but 0 are free (%s %u of "
-               "%u)", memory_device_id(dev), memslots_name(table),
+    error_setg(errp, "device '%s' needs 1 memslot but 0 are free (%s %u of %u)", memory_device_id(dev), memslots_name(table),
                memslots_free(table), memslots_max(table));
-    error_append_hint(errp, "Raise the accelerator's memslot limit or use "
-                      "fewer memory devices.\n");
+    error_append_hint(errp, "Raise the accelerator's memslot limit or use fewer memory devices.\n");
     return false;
 }
 
@@ -85,10 +83,8 @@ bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp)
     MemoryRegion *mr;
 
     if (!ms->device_memory || !memory_region_size(&ms->device_memory->mr)) {
-        error_setg(errp, "memory devices (e.g. for memory hotplug) are not "
-                   "supported by the machine");
-        error_append_hint(errp, "Start with -m SIZE,maxmem=MAXSIZE to make "
-                          "room for memory devices.\n");
+        error_setg(errp, "memory devices (e.g. for memory hotplug) are not supported by the machine");
+        error_append_hint(errp, "Start with -m SIZE,maxmem=MAXSIZE to make room for memory devices.\n");
         return false;
     }
     mr = mdc->get_memory_region(md, errp);
@@ -100,12 +96,9 @@ bool memory_device_pre_plug(DeviceState *dev, MachineState *ms, Error **errp)
     size = memory_region_size(mr);
     used = memory_device_used_ranges(dev, &used_size);
     if (used_size + size > area_size) {
-        error_setg(errp, "not enough space, currently 0x%" PRIx64 " in use of "
-                   "total space for memory devices 0x%" PRIx64, used_size,
+        error_setg(errp, "not enough space, currently 0x%" PRIx64 " in use of total space for memory devices 0x%" PRIx64, used_size,
                    area_size);
-        error_append_hint(errp, "The device needs %s; memory devices share "
-                          "maxmem minus the initial RAM (%s): raise maxmem "
-                          "by at least %s.\n", size_str(size).s,
+        error_append_hint(errp, "The device needs %s; memory devices share maxmem minus the initial RAM (%s): raise maxmem by at least %s.\n", size_str(size).s,
                           size_str(area_size).s,
                           size_str(used_size + size - area_size).s);
         return false;

@@ -57,8 +57,7 @@ static bool pc_dimm_assign_slot(PCDIMMDevice *dimm, Error **errp)
     uint32_t max = current_machine ? current_machine->ram_slots : 0;
 
     if (!max) {
-        error_setg(errp, "no slots where allocated, please specify the "
-                   "'slots' option");
+        error_setg(errp, "no slots where allocated, please specify the 'slots' option");
         return false;
     }
     if (dimm->slot != PC_DIMM_UNASSIGNED_SLOT) {
@@ -131,8 +130,7 @@ static bool pc_dimm_realize(DeviceState *dev, Error **errp)
         return false;
     }
     if (dimm->node >= numa_nb_nodes()) {
-        error_setg(errp, "'DIMM property %s' has value %u which exceeds the "
-                   "number of numa nodes: %u", PC_DIMM_NODE_PROP, dimm->node,
+        error_setg(errp, "'DIMM property %s' has value %u which exceeds the number of numa nodes: %u", PC_DIMM_NODE_PROP, dimm->node,
                    numa_nb_nodes());
         return false;
     }

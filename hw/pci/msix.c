@@ -209,8 +209,7 @@ static bool msix_check_args(PCIDevice *dev, unsigned int nb_vectors,
     if (table_offset % 8 || pba_offset % 8 ||
         table_offset + table_size > memory_region_size(table_bar) ||
         pba_offset + msix_pba_size(nb_vectors) > memory_region_size(pba_bar)) {
-        error_setg(errp, "%s: MSI-X table at 0x%x or PBA at 0x%x does not "
-                   "fit its BAR or is not 8-byte aligned",
+        error_setg(errp, "%s: MSI-X table at 0x%x or PBA at 0x%x does not fit its BAR or is not 8-byte aligned",
                    pci_device_name(dev), table_offset, pba_offset);
         return false;
     }

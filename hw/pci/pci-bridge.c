@@ -298,8 +298,7 @@ static bool pci_bridge_dev_realize(PCIDevice *dev, Error **errp)
     DeviceState *qdev = DEVICE(dev);
 
     if (!PCI_BRIDGE_DEV(dev)->chassis_nr) {
-        error_setg(errp, "Bridge chassis not specified. Each bridge is "
-                   "required to be assigned a unique chassis id > 0.");
+        error_setg(errp, "Bridge chassis not specified. Each bridge is required to be assigned a unique chassis id > 0.");
         return false;
     }
     /* QEMU names the secondary bus after the bridge's id. */

@@ -113,13 +113,11 @@ static bool pci_devfn_set(Object *obj, const char *name, json_t *value,
     } else if (json_is_integer(value)) {
         devfn = json_integer_value(value);
         if (devfn < -1 || devfn >= PCI_DEVFN_MAX) {
-            error_setg(errp, "Parameter '%s' expects a value between -1 and "
-                       "255", name);
+            error_setg(errp, "Parameter '%s' expects a value between -1 and 255", name);
             return false;
         }
     } else {
-        error_setg(errp, "Invalid parameter type for '%s', expected: "
-                   "integer", name);
+        error_setg(errp, "Invalid parameter type for '%s', expected: integer", name);
         return false;
     }
     dev->devfn = devfn;
@@ -186,8 +184,7 @@ static bool pci_bus_check_multifunction(PCIBus *bus, PCIDevice *dev,
 
     if (PCI_FUNC(devfn)) {
         if (f0 && !f0->multifunction) {
-            error_setg(errp, "PCI: single function device can't be "
-                       "populated in function %x.%x", slot, PCI_FUNC(devfn));
+            error_setg(errp, "PCI: single function device can't be populated in function %x.%x", slot, PCI_FUNC(devfn));
             return false;
         }
         return true;
@@ -197,8 +194,7 @@ static bool pci_bus_check_multifunction(PCIBus *bus, PCIDevice *dev,
     }
     for (func = 1; func < PCI_FUNC_MAX; func++) {
         if (bus->devices[PCI_DEVFN(slot, func)]) {
-            error_setg(errp, "PCI: %x.0 indicates single function, but "
-                       "%x.%x is already populated.", slot, slot, func);
+            error_setg(errp, "PCI: %x.0 indicates single function, but %x.%x is already populated.", slot, slot, func);
             return false;
         }
     }
@@ -213,16 +209,14 @@ static int pci_bus_choose_devfn(PCIBus *bus, PCIDevice *dev, Error **errp)
     if (devfn < 0) {
         devfn = pci_bus_find_free_slot(bus);
         if (devfn < 0) {
-            error_setg(errp, "PCI: no slot/function available for %s, all "
-                       "in use or reserved", pci_device_name(dev));
+            error_setg(errp, "PCI: no slot/function available for %s, all in use or reserved", pci_device_name(dev));
         }
         return devfn;
     }
     other = bus->devices[devfn];
     if (other) {
         /* QEMU prints the missing id as glibc prints NULL: "(null)". */
-        error_setg(errp, "PCI: slot %d function %d not available for %s, "
-                   "in use by %s,id=%s", PCI_SLOT(devfn), PCI_FUNC(devfn),
+        error_setg(errp, "PCI: slot %d function %d not available for %s, in use by %s,id=%s", PCI_SLOT(devfn), PCI_FUNC(devfn),
                    pci_device_name(dev), pci_device_name(other),
                    other->qdev.id ? other->qdev.id : "(null)");
         return -1;
@@ -238,8 +232,7 @@ static bool pci_bus_check_address(BusState *qbus, DeviceState *qdev,
     int devfn;
 
     if (!object_dynamic_cast(OBJECT(qdev), TYPE_PCI_DEVICE)) {
-        error_setg(errp, "device '%s' is not a PCI device and cannot go on "
-                   "bus '%s'", object_get_typename(OBJECT(qdev)),
+        error_setg(errp, "device '%s' is not a PCI device and cannot go on bus '%s'", object_get_typename(OBJECT(qdev)),
                    qbus->name);
         return false;
     }
@@ -528,15 +521,13 @@ bool pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
 
     if (offset < 0x40 || offset & 3 || size < 2 ||
         offset + size > PCI_CONFIG_SPACE_SIZE) {
-        error_setg(errp, "%s: capability 0x%x at offset 0x%x size %u is "
-                   "outside 0x40..0xff or not 4-byte aligned",
+        error_setg(errp, "%s: capability 0x%x at offset 0x%x size %u is outside 0x40..0xff or not 4-byte aligned",
                    pci_device_name(dev), cap_id, offset, size);
         return false;
     }
     for (i = offset; i < offset + size; i++) {
         if (dev->used[i]) {
-            error_setg(errp, "%s: capability 0x%x at offset 0x%x overlaps "
-                       "capability 0x%x at offset 0x%x",
+            error_setg(errp, "%s: capability 0x%x at offset 0x%x overlaps capability 0x%x at offset 0x%x",
                        pci_device_name(dev), cap_id, offset,
                        dev->config[dev->used[i]], dev->used[i]);
             return false;

@@ -383,20 +383,17 @@ static bool pcie_slot_check_devfn(const PCIESlot *s, PCIDevice *pdev,
 
     /* QEMU's messages: the first for a second device in the port. */
     if (pdev->devfn && f0) {
-        error_setg(errp, "PCI: slot 0 function 0 already occupied by %s, new "
-                   "func %s cannot be exposed to guest.", pci_device_name(f0),
+        error_setg(errp, "PCI: slot 0 function 0 already occupied by %s, new func %s cannot be exposed to guest.", pci_device_name(f0),
                    pci_device_name(pdev));
         return false;
     }
     if (PCI_SLOT(pdev->devfn)) {
-        error_setg(errp, "PCI: slot %d is not valid for %s, parent device "
-                   "only allows plugging into slot 0.", PCI_SLOT(pdev->devfn),
+        error_setg(errp, "PCI: slot %d is not valid for %s, parent device only allows plugging into slot 0.", PCI_SLOT(pdev->devfn),
                    pci_device_name(pdev));
         return false;
     }
     if (PCI_FUNC(pdev->devfn)) {
-        error_setg(errp, "PCI: function %d is not valid for %s, parent "
-                   "device only allows plugging into function 0.",
+        error_setg(errp, "PCI: function %d is not valid for %s, parent device only allows plugging into function 0.",
                    PCI_FUNC(pdev->devfn), pci_device_name(pdev));
         return false;
     }
@@ -409,8 +406,7 @@ bool pcie_slot_pre_plug(PCIESlot *s, DeviceState *dev, Error **errp)
     if (qdev_hotplug_allowed() &&
         !(pcie_slot_get_cap(s) & PCI_EXP_SLTCAP_HPC)) {
         /* QEMU prints a missing id as glibc prints NULL. */
-        error_setg(errp, "Hot-plug failed: unsupported by the port device "
-                   "'%s'", DEVICE(s->port)->id ? DEVICE(s->port)->id
+        error_setg(errp, "Hot-plug failed: unsupported by the port device '%s'", DEVICE(s->port)->id ? DEVICE(s->port)->id
                                                : "(null)");
         return false;
     }
@@ -439,8 +435,7 @@ bool pcie_slot_unplug_request(PCIESlot *s, DeviceState *dev, Error **errp)
     uint16_t ctl = pcie_slot_get_ctl(s);
 
     if (!(pcie_slot_get_cap(s) & PCI_EXP_SLTCAP_HPC)) {
-        error_setg(errp, "Hot-unplug failed: unsupported by the port device "
-                   "'%s'", DEVICE(s->port)->id ? DEVICE(s->port)->id
+        error_setg(errp, "Hot-unplug failed: unsupported by the port device '%s'", DEVICE(s->port)->id ? DEVICE(s->port)->id
                                                : "(null)");
         return false;
     }
@@ -448,8 +443,7 @@ bool pcie_slot_unplug_request(PCIESlot *s, DeviceState *dev, Error **errp)
         return false;
     }
     if ((ctl & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_BLINK) {
-        error_setg(errp, "Hot-unplug failed: guest is busy (power indicator "
-                   "blinking)");
+        error_setg(errp, "Hot-unplug failed: guest is busy (power indicator blinking)");
         return false;
     }
     trace_pcie_slot_unplug_request(pcie_slot_name(s),

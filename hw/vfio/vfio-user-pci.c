@@ -178,11 +178,8 @@ static bool vfio_user_pci_check_shared_ram(VFIOUserPCI *vdev, Error **errp)
     if (!rb || (qemu_ram_get_fd(rb) >= 0 && qemu_ram_is_shared(rb))) {
         return true;
     }
-    error_setg(errp, "%s: guest RAM is not shared, so the vfio-user server "
-               "cannot map it; give the machine a memory backend with "
-               "share=on", vfio_user_pci_name(vdev));
-    error_append_hint(errp, "e.g. -object memory-backend-memfd,id=ram0,"
-                      "size=SIZE,share=on -machine memory-backend=ram0\n");
+    error_setg(errp, "%s: guest RAM is not shared, so the vfio-user server cannot map it; give the machine a memory backend with share=on", vfio_user_pci_name(vdev));
+    error_append_hint(errp, "e.g. -object memory-backend-memfd,id=ram0,size=SIZE,share=on -machine memory-backend=ram0\n");
     return false;
 }
 

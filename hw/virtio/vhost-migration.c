@@ -43,8 +43,7 @@ static bool vhost_mig_load(MigFields *f, void *opaque, uint32_t version,
             return false;
         }
         if (last[n] > UINT16_MAX) {
-            error_setg(errp, "last-avail: %u of ring %u is not a 16-bit "
-                       "index", last[n], n);
+            error_setg(errp, "last-avail: %u of ring %u is not a 16-bit index", last[n], n);
             return false;
         }
     }

@@ -164,21 +164,15 @@ static bool vhost_check_memslots(VhostDev *hdev, Error **errp)
 
     if (hdev->max_mem_slots < MEMORY_DEVICES_SAFE_MAX_MEMSLOTS &&
         memory_devices_memslot_auto_decision_active()) {
-        error_setg(errp, "some memory device (like virtio-mem) decided how "
-                   "many memory slots to use based on the overall number of "
-                   "memory slots; this vhost backend would further "
-                   "restricts the overall number of memory slots");
-        error_append_hint(errp, "Try plugging this vhost backend before "
-                          "plugging such memory devices.\n");
+        error_setg(errp, "some memory device (like virtio-mem) decided how many memory slots to use based on the overall number of memory slots; this vhost backend would further restricts the overall number of memory slots");
+        error_append_hint(errp, "Try plugging this vhost backend before plugging such memory devices.\n");
         return false;
     }
     address_space_foreach_section(address_space_memory(),
                                   vhost_count_fd_section, &used);
     memory_devices_memslot_view(NULL, current_machine, &view);
     if (used + view.reserved > hdev->max_mem_slots) {
-        error_setg(errp, "vhost backend memory slots limit (%u) is less than "
-                   "current number of used (%u) and reserved (%u) memory "
-                   "slots for memory devices.", hdev->max_mem_slots, used,
+        error_setg(errp, "vhost backend memory slots limit (%u) is less than current number of used (%u) and reserved (%u) memory slots for memory devices.", hdev->max_mem_slots, used,
                    view.reserved);
         return false;
     }
@@ -193,11 +187,8 @@ static bool vhost_check_shared_ram(VhostDev *hdev, Error **errp)
     if (rb && qemu_ram_get_fd(rb) >= 0 && qemu_ram_is_shared(rb)) {
         return true;
     }
-    error_setg(errp, "%s: guest RAM is not shared, so the vhost-user backend "
-               "cannot map it; give the machine a memory backend with "
-               "share=on", hdev->name);
-    error_append_hint(errp, "e.g. -object memory-backend-memfd,id=ram0,"
-                      "size=SIZE,share=on -machine memory-backend=ram0\n");
+    error_setg(errp, "%s: guest RAM is not shared, so the vhost-user backend cannot map it; give the machine a memory backend with share=on", hdev->name);
+    error_append_hint(errp, "e.g. -object memory-backend-memfd,id=ram0,size=SIZE,share=on -machine memory-backend=ram0\n");
     return false;
 }
 
@@ -250,8 +241,7 @@ static bool vhost_check_queue_num(VhostDev *hdev, Error **errp)
         return false;
     }
     if (num < hdev->nvqs) {
-        error_setg(errp, "%s: the backend supports %" PRIu64 " queues, the "
-                   "device needs %u", hdev->name, num, hdev->nvqs);
+        error_setg(errp, "%s: the backend supports %" PRIu64 " queues, the device needs %u", hdev->name, num, hdev->nvqs);
         return false;
     }
     return true;
@@ -315,8 +305,7 @@ static int vhost_chardev_fd(VhostDev *hdev, Error **errp)
             break;
         }
         if (!said) {
-            info_report("%s: waiting for the vhost-user backend (retrying "
-                        "every %u s)", hdev->name, seconds);
+            info_report("%s: waiting for the vhost-user backend (retrying every %u s)", hdev->name, seconds);
             said = true;
         }
         g_usleep(seconds * G_USEC_PER_SEC);
@@ -592,8 +581,7 @@ static void vhost_disconnected(void *opaque)
     VhostDev *hdev = opaque;
     unsigned int seconds = chardev_get_reconnect(hdev->chr);
 
-    error_report("%s: vhost-user backend disconnected; the device is "
-                 "stopped%s", hdev->name,
+    error_report("%s: vhost-user backend disconnected; the device is stopped%s", hdev->name,
                  seconds ? " until it reconnects" : "");
     trace_vhost_dev_disconnected(hdev->name);
     vhost_vqs_restore_from_used(hdev);
@@ -730,8 +718,7 @@ bool vhost_dev_get_config(VhostDev *hdev, void *config, uint32_t len,
         return false;
     }
     if (!vhost_has_protocol_feature(hdev, VHOST_USER_PROTOCOL_F_CONFIG)) {
-        error_setg(errp, "%s: the backend cannot give the device config "
-                   "(no CONFIG protocol feature)", hdev->name);
+        error_setg(errp, "%s: the backend cannot give the device config (no CONFIG protocol feature)", hdev->name);
         return false;
     }
     return vhost_user_get_config(hdev->conn, 0, config, len, errp);

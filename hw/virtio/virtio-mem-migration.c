@@ -91,8 +91,7 @@ static bool virtio_mem_mig_get_size(MigFields *f, const char *name,
         return false;
     }
     if (*v % vmem->blocks.block_size || *v > vmem->blocks.region_size) {
-        error_setg(errp, "%s: %s is not a multiple of block-size %s at most "
-                   "the region size %s", name, size_str(*v).s,
+        error_setg(errp, "%s: %s is not a multiple of block-size %s at most the region size %s", name, size_str(*v).s,
                    size_str(vmem->blocks.block_size).s,
                    size_str(vmem->blocks.region_size).s);
         return false;
@@ -117,8 +116,7 @@ static unsigned long *virtio_mem_mig_get_plugged(MigFields *f,
     }
     if (len && vmem->blocks.nb_blocks % 8 &&
         bytes[len - 1] >> (vmem->blocks.nb_blocks % 8)) {
-        error_setg(errp, "%s: bits past the %" PRIu64 " blocks of the region "
-                   "are set", VIRTIO_MEM_MIG_PLUGGED, vmem->blocks.nb_blocks);
+        error_setg(errp, "%s: bits past the %" PRIu64 " blocks of the region are set", VIRTIO_MEM_MIG_PLUGGED, vmem->blocks.nb_blocks);
         return NULL;
     }
     plugged = bitmap_new(vmem->blocks.nb_blocks);
@@ -129,8 +127,7 @@ static unsigned long *virtio_mem_mig_get_plugged(MigFields *f,
     }
     first = find_next_bit(plugged, vmem->blocks.nb_blocks, nb_usable);
     if (first < vmem->blocks.nb_blocks) {
-        error_setg(errp, "%s: block %" PRIu64 " is plugged but outside the "
-                   "usable region of %s", VIRTIO_MEM_MIG_PLUGGED, first,
+        error_setg(errp, "%s: block %" PRIu64 " is plugged but outside the usable region of %s", VIRTIO_MEM_MIG_PLUGGED, first,
                    size_str(usable_size).s);
         g_free(plugged);
         return NULL;
@@ -165,8 +162,7 @@ static int virtio_mem_mig_populate_run(uint64_t first, uint64_t nb,
         }
     }
     if (ram_discard_manager_notify_populate(&vmem->rdm, mr, offset, size)) {
-        error_setg(a->errp, "%s: a listener of memdev refused the plugged "
-                   "blocks [%" PRIu64 ", %" PRIu64 ")", VIRTIO_MEM_MIG_PLUGGED,
+        error_setg(a->errp, "%s: a listener of memdev refused the plugged blocks [%" PRIu64 ", %" PRIu64 ")", VIRTIO_MEM_MIG_PLUGGED,
                    first, first + nb);
         return -EBUSY;
     }
@@ -280,8 +276,7 @@ static bool virtio_mem_mig_load_device(MigFields *f, void *opaque,
         return false;
     }
     if (usable < vmem->blocks.usable_region_size) {
-        error_setg(errp, "%s: %s is below the early section's %s (it only "
-                   "grows during a migration)", VIRTIO_MEM_MIG_USABLE_SIZE,
+        error_setg(errp, "%s: %s is below the early section's %s (it only grows during a migration)", VIRTIO_MEM_MIG_USABLE_SIZE,
                    size_str(usable).s,
                    size_str(vmem->blocks.usable_region_size).s);
         return false;

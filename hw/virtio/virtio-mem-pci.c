@@ -64,8 +64,7 @@ static bool virtio_mem_pci_set_requested_size(Object *obj, const char *name,
                                               Error **errp)
 {
     if (qdev_unplug_requested(DEVICE(obj))) {
-        error_setg(errp, "'%s' cannot be changed if the device is in the "
-                   "process of unplug", name);
+        error_setg(errp, "'%s' cannot be changed if the device is in the process of unplug", name);
         return false;
     }
     return object_property_set(OBJECT(&VIRTIO_MEM_PCI(obj)->vdev), name,

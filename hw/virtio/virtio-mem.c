@@ -135,9 +135,7 @@ static bool virtio_mem_unplug_undo(VirtIOMEM *vmem, const VirtioMemRange *r)
         return true;
     }
     if (!vmem->discard_warned) {
-        warn_report("virtio-mem: discarding unplugged memory failed and a "
-                    "listener refused it back; the blocks are unplugged but "
-                    "their memory stays allocated");
+        warn_report("virtio-mem: discarding unplugged memory failed and a listener refused it back; the blocks are unplugged but their memory stays allocated");
         vmem->discard_warned = true;
     }
     return false;
@@ -385,9 +383,7 @@ static bool virtio_mem_check_memdev(VirtIOMEM *vmem, Error **errp)
         return false;
     }
     if (object_property_get_bool(OBJECT(vmem->memdev), "prealloc", NULL)) {
-        error_setg(errp, "'%s' property specifies a memdev with "
-                   "preallocation enabled: %s; set 'prealloc=on' on the "
-                   "virtio-mem device instead", VIRTIO_MEM_MEMDEV_PROP, name);
+        error_setg(errp, "'%s' property specifies a memdev with preallocation enabled: %s; set 'prealloc=on' on the virtio-mem device instead", VIRTIO_MEM_MEMDEV_PROP, name);
         return false;
     }
     return true;
@@ -453,8 +449,7 @@ static bool virtio_mem_check_sizes(VirtIOMEM *vmem, uint64_t bs,
 static bool virtio_mem_check_options(VirtIOMEM *vmem, Error **errp)
 {
     if (vmem->node >= numa_nb_nodes()) {
-        error_setg(errp, "'%s' property has value '%" PRIu32 "', which "
-                   "exceeds the number of numa nodes: %u",
+        error_setg(errp, "'%s' property has value '%" PRIu32 "', which exceeds the number of numa nodes: %u",
                    VIRTIO_MEM_NODE_PROP, vmem->node, numa_nb_nodes());
         return false;
     }
@@ -477,9 +472,7 @@ static bool virtio_mem_check_discard(Error **errp)
     /* Only coordinated discards: VFIO, which disables the uncoordinated
      * kind, follows ours through the RamDiscardManager. */
     if (ram_block_coordinated_discard_require(true)) {
-        error_setg(errp, "virtio-mem needs to discard memory, but discarding "
-                   "is disabled (memory locked with -overcommit "
-                   "mem-lock=on, or by another device)");
+        error_setg(errp, "virtio-mem needs to discard memory, but discarding is disabled (memory locked with -overcommit mem-lock=on, or by another device)");
         return false;
     }
     return true;
@@ -532,8 +525,7 @@ static bool virtio_mem_device_realize(DeviceState *dev, Error **errp)
     }
     if (ram_block_discard_range(virtio_mem_rb(vmem), 0,
                                 memory_region_size(virtio_mem_mr(vmem)))) {
-        error_setg(errp, "virtio-mem: discarding the memory of memdev "
-                   "failed; use a memory backend that supports discard");
+        error_setg(errp, "virtio-mem: discarding the memory of memdev failed; use a memory backend that supports discard");
         goto out_discard_require;
     }
     virtio_mem_blocks_alloc(&vmem->blocks,
@@ -872,14 +864,11 @@ json_t *virtio_mem_get_device_info(const VirtIOMEM *vmem, const char *id)
 bool virtio_mem_unplug_request_check(VirtIOMEM *vmem, Error **errp)
 {
     if (vmem->unplugged_inaccessible != ON_OFF_AUTO_ON) {
-        error_setg(errp, "virtio-mem device cannot be unplugged without "
-                   "'%s=on'", VIRTIO_MEM_UNPLUGGED_INACCESSIBLE_PROP);
+        error_setg(errp, "virtio-mem device cannot be unplugged without '%s=on'", VIRTIO_MEM_UNPLUGGED_INACCESSIBLE_PROP);
         return false;
     }
     if (vmem->blocks.plugged_size || vmem->blocks.requested_size) {
-        error_setg(errp, "virtio-mem device cannot be unplugged while it has "
-                   "plugged memory (%s) or a requested size (%s); set "
-                   "'%s' to 0 and wait until 'size' is 0",
+        error_setg(errp, "virtio-mem device cannot be unplugged while it has plugged memory (%s) or a requested size (%s); set '%s' to 0 and wait until 'size' is 0",
                    size_str(vmem->blocks.plugged_size).s,
                    size_str(vmem->blocks.requested_size).s,
                    VIRTIO_MEM_REQUESTED_SIZE_PROP);

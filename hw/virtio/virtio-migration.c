@@ -110,8 +110,7 @@ static bool virtio_mig_load(MigFields *f, void *opaque, uint32_t version,
         return false;
     }
     if (features & ~vdev->host_features) {
-        error_setg(errp, "guest-features: 0x%" PRIx64 " has bits the device "
-                   "does not offer (0x%" PRIx64 ")", features,
+        error_setg(errp, "guest-features: 0x%" PRIx64 " has bits the device does not offer (0x%" PRIx64 ")", features,
                    vdev->host_features);
         return false;
     }

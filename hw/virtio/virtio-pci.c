@@ -646,8 +646,7 @@ static bool virtio_pci_set_disable_legacy(Object *obj, int value,
                                           Error **errp)
 {
     if (value == VIRTIO_PCI_ON_OFF_AUTO_OFF) {
-        error_setg(errp, "%s=off is not supported: %s offers the modern "
-                   "virtio interface only", VIRTIO_PCI_DISABLE_LEGACY_PROP,
+        error_setg(errp, "%s=off is not supported: %s offers the modern virtio interface only", VIRTIO_PCI_DISABLE_LEGACY_PROP,
                    object_get_typename(obj));
         return false;
     }
@@ -664,8 +663,7 @@ static bool virtio_pci_set_disable_modern(Object *obj, bool value,
                                           Error **errp)
 {
     if (value) {
-        error_setg(errp, "%s=on is not supported: %s offers the modern "
-                   "virtio interface only", VIRTIO_PCI_DISABLE_MODERN_PROP,
+        error_setg(errp, "%s=on is not supported: %s offers the modern virtio interface only", VIRTIO_PCI_DISABLE_MODERN_PROP,
                    object_get_typename(obj));
         return false;
     }

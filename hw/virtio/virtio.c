@@ -192,8 +192,7 @@ bool virtio_offer_features(VirtIODevice *vdev, uint64_t transport_features,
         }
     }
     if (!(features & (1ull << VIRTIO_F_VERSION_1))) {
-        error_setg(errp, "device '%s' does not offer VIRTIO_F_VERSION_1 "
-                   "(bit 32), which a modern-only transport requires",
+        error_setg(errp, "device '%s' does not offer VIRTIO_F_VERSION_1 (bit 32), which a modern-only transport requires",
                    vdev->name ? vdev->name : "virtio");
         return false;
     }

@@ -137,12 +137,12 @@ void cpu_qmp_register(void);
  * loop only.
  */
 bool cpu_threads_start(unsigned int nb_cpus, bool named, Error **errp);
+pid_t cpu_thread_id(unsigned int index);
+void cpu_threads_stop(void);
 /*
  * cpu_objects_create: the vCPU objects /machine/unattached/device[N] of
  * type "<cpu_type>-x86_64-cpu" (hw/core/cpu.c), after the board's init.
  */
 void cpu_objects_create(MachineState *ms);
-pid_t cpu_thread_id(unsigned int index);
-void cpu_threads_stop(void);
 
 #endif /* HW_BOARDS_H */

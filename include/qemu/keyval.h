@@ -40,4 +40,10 @@ json_t *keyval_parse_cli(const char *arg, const char *implied_key,
 /* keyval_is_help: "help" or "?". */
 bool keyval_is_help(const char *str);
 
+/*
+ * keyval_str: the string value of key in opts (a keyval_parse() result or
+ * any JSON object), or NULL when absent or not a string (a nested object).
+ */
+const char *keyval_str(json_t *opts, const char *key);
+
 #endif /* QEMU_KEYVAL_H */
