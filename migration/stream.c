@@ -123,6 +123,7 @@ void mig_stream_reader_init(MigStreamReader *r)
     memset(r, 0, sizeof(*r));
     r->buf = g_byte_array_new();
     r->state = MIG_READER_PREFIX;
+    r->spare = g_async_queue_new_full((GDestroyNotify)g_byte_array_unref);
 }
 
 void mig_stream_reader_destroy(MigStreamReader *r)
@@ -132,6 +133,7 @@ void mig_stream_reader_destroy(MigStreamReader *r)
     }
     r->buf = NULL;
     g_clear_pointer(&r->runstate, g_free);
+    g_clear_pointer(&r->spare, g_async_queue_unref);
 }
 
 /* Forget the parsed bytes before appending, so buf stays bounded. */
@@ -148,10 +150,19 @@ GByteArray *mig_stream_frame_buffer(MigStreamReader *r)
     GByteArray *old = r->buf;
     size_t left = old->len - r->pos;
 
-    /* the next frame's first bytes move over; the old buffer is kept */
-    r->buf = g_byte_array_sized_new(MIG_FRAME_HEAD_SIZE +
-                                    MIG_FRAME_MAX_PAYLOAD +
-                                    MIG_FRAME_TAIL_SIZE);
+    /*
+     * The next frame's first bytes move over; the old buffer is kept.
+     * A recycled one: a new one would be faulted in (and zeroed by the
+     * kernel) page by page, a cost as big as applying the frame.
+     */
+    r->buf = g_async_queue_try_pop(r->spare);
+    if (r->buf) {
+        g_byte_array_set_size(r->buf, 0);
+    } else {
+        r->buf = g_byte_array_sized_new(MIG_FRAME_HEAD_SIZE +
+                                        MIG_FRAME_MAX_PAYLOAD +
+                                        MIG_FRAME_TAIL_SIZE);
+    }
     g_byte_array_append(r->buf, old->data + r->pos, left);
     r->pos = 0;
     return old;
