@@ -229,9 +229,9 @@ static void mig_in_close(MigIncoming *in)
 {
     g_clear_handle_id(&in->watch, g_source_remove);
     mig_channel_close(&in->ch);
-    mig_stream_reader_destroy(&in->r);
-    mig_ram_load_free(in->ram);
+    mig_ram_load_free(in->ram);     /* its worker recycles into r.spare */
     in->ram = NULL;
+    mig_stream_reader_destroy(&in->r);
     g_clear_pointer(&in->sections, g_hash_table_destroy);
 }
 
@@ -278,10 +278,10 @@ static bool mig_in_frame(MigIncoming *in, const MigFrame *fr, Error **errp)
     case MIG_FRAME_RAM_DATA: {
         g_autoptr(GByteArray) owner = mig_stream_frame_buffer(&in->r);
 
-        return mig_ram_load_frame(in->ram, fr, owner, errp);
+        return mig_ram_load_frame(in->ram, fr, owner, in->r.spare, errp);
     }
     case MIG_FRAME_RAM_ZERO:
-        return mig_ram_load_frame(in->ram, fr, NULL, errp);
+        return mig_ram_load_frame(in->ram, fr, NULL, NULL, errp);
     default:
         return true;    /* PASS, END: checked by the reader */
     }

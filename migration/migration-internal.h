@@ -148,6 +148,7 @@ typedef struct MigStreamReader {
     uint32_t crc_of_crcs;
     MigFrameType last;      /* type of the last accepted frame */
     char *runstate;         /* from END */
+    GAsyncQueue *spare;     /* GByteArray *: frame buffers to reuse */
 } MigStreamReader;
 
 void mig_stream_reader_init(MigStreamReader *r);
@@ -155,7 +156,8 @@ void mig_stream_reader_destroy(MigStreamReader *r);
 /*
  * The buffer holding the frame mig_stream_next just returned (a new
  * reference): its payload stays valid while the reference is held; the
- * reader goes on in a new buffer.
+ * reader goes on in a new buffer, one of r->spare when there is one (a
+ * buffer pushed there must hold no other reference).
  */
 GByteArray *mig_stream_frame_buffer(MigStreamReader *r);
 /* Bytes still missing to complete the next frame (0: it is whole). */
@@ -215,11 +217,13 @@ MigRamLoad *mig_ram_load_header(MigFields *f, Error **errp);
 /*
  * Check one RAM_DATA / RAM_ZERO frame (errp: nothing applied) and hand it
  * to the loader's worker thread, which applies frames in order.  owner
- * holds the frame's payload: a reference is kept until it is applied.
- * May wait for the worker when it is far behind.
+ * holds the frame's payload: a reference is kept until it is applied,
+ * then pushed to recycle (the caller drops its own before it takes a
+ * buffer from there).  May wait for the worker when it is far behind.
  */
 bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr,
-                        GByteArray *owner, Error **errp);
+                        GByteArray *owner, GAsyncQueue *recycle,
+                        Error **errp);
 /* Wait until every frame handed over is applied (before device state). */
 void mig_ram_load_flush(MigRamLoad *rl);
 /* Flushes, stops the worker. */

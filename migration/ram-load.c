@@ -25,7 +25,8 @@ typedef struct MigRamJob {
     uint64_t offset;
     uint64_t len;
     const uint8_t *data;        /* NULL: a zero range */
-    GByteArray *owner;          /* holds data; freed when applied */
+    GByteArray *owner;          /* holds data; recycled when applied */
+    GAsyncQueue *recycle;       /* where owner goes then */
 } MigRamJob;
 
 /*
@@ -59,7 +60,7 @@ static gpointer mig_ram_load_worker(gpointer opaque)
         if (job->data) {
             mig_ram_populate(job->b, job->offset, job->len);
             memcpy(job->b->host + job->offset, job->data, job->len);
-            g_byte_array_unref(job->owner);
+            g_async_queue_push(job->recycle, job->owner);
         } else {
             mig_ram_load_zero(job->b, job->offset, job->len);
         }
@@ -268,7 +269,8 @@ static void mig_ram_populate(MigRamBlock *b, uint64_t offset, uint64_t len)
 }
 
 bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr,
-                        GByteArray *owner, Error **errp)
+                        GByteArray *owner, GAsyncQueue *recycle,
+                        Error **errp)
 {
     MigRamJob *job;
     uint64_t offset;
@@ -292,7 +294,7 @@ bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr,
     }
     if (fr->type == MIG_FRAME_RAM_ZERO) {
         job = g_new0(MigRamJob, 1);
-        *job = (MigRamJob) { b, offset, len, NULL, NULL };
+        *job = (MigRamJob) { b, offset, len, NULL, NULL, NULL };
         mig_ram_load_queue(rl, job);
         return true;
     }
@@ -306,7 +308,7 @@ bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr,
     }
     job = g_new0(MigRamJob, 1);
     *job = (MigRamJob) { b, offset, len, fr->payload + MIG_RAM_HEAD_SIZE,
-                         g_byte_array_ref(owner) };
+                         g_byte_array_ref(owner), recycle };
     mig_ram_load_queue(rl, job);
     return true;
 }

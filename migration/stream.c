@@ -9,6 +9,8 @@
 #include "qemu/osdep.h"
 #include "migration/migration-internal.h"
 
+#define MIG_STREAM_CRC_PIECE (64 * 1024)    /* well inside the L2 cache */
+
 static const char *const mig_frame_type_names[MIG_FRAME__MAX] = {
     [MIG_FRAME_HEADER] = "header",
     [MIG_FRAME_EARLY] = "early-section",
@@ -47,6 +49,23 @@ void mig_stream_writer_destroy(MigStreamWriter *w)
     w->buf = NULL;
 }
 
+/*
+ * Append len bytes of data (guest memory) and fold them into crc, piece
+ * by piece from the copy while it is in the cache: memory is read once,
+ * and the CRC is of the bytes sent even if the guest writes meanwhile.
+ */
+static uint32_t mig_stream_append_crc(GByteArray *buf, uint32_t crc,
+                                      const uint8_t *data, size_t len)
+{
+    for (size_t done = 0; done < len; done += MIG_STREAM_CRC_PIECE) {
+        size_t n = MIN(len - done, MIG_STREAM_CRC_PIECE);
+
+        g_byte_array_append(buf, data + done, n);
+        crc = mig_crc32c_update(crc, buf->data + buf->len - n, n);
+    }
+    return crc;
+}
+
 void mig_stream_put_frame(MigStreamWriter *w, MigFrameType type,
                           const void *a, size_t a_len,
                           const void *b, size_t b_len)
@@ -61,11 +80,10 @@ void mig_stream_put_frame(MigStreamWriter *w, MigFrameType type,
     mig_le_put(head + 5, a_len + b_len, 4);
     crc = mig_crc32c_update(0, head, sizeof(head));
     crc = mig_crc32c_update(crc, a, a_len);
-    crc = mig_crc32c_update(crc, b, b_len);
-    mig_le_put(tail, crc, 4);
     g_byte_array_append(w->buf, head, sizeof(head));
     g_byte_array_append(w->buf, a, a_len);
-    g_byte_array_append(w->buf, b, b_len);
+    crc = mig_stream_append_crc(w->buf, crc, b, b_len);
+    mig_le_put(tail, crc, 4);
     g_byte_array_append(w->buf, tail, sizeof(tail));
     w->crc_of_crcs = mig_crc32c_update(w->crc_of_crcs, tail, sizeof(tail));
     w->seq++;
@@ -123,6 +141,7 @@ void mig_stream_reader_init(MigStreamReader *r)
     memset(r, 0, sizeof(*r));
     r->buf = g_byte_array_new();
     r->state = MIG_READER_PREFIX;
+    r->spare = g_async_queue_new_full((GDestroyNotify)g_byte_array_unref);
 }
 
 void mig_stream_reader_destroy(MigStreamReader *r)
@@ -132,6 +151,7 @@ void mig_stream_reader_destroy(MigStreamReader *r)
     }
     r->buf = NULL;
     g_clear_pointer(&r->runstate, g_free);
+    g_clear_pointer(&r->spare, g_async_queue_unref);
 }
 
 /* Forget the parsed bytes before appending, so buf stays bounded. */
@@ -148,10 +168,19 @@ GByteArray *mig_stream_frame_buffer(MigStreamReader *r)
     GByteArray *old = r->buf;
     size_t left = old->len - r->pos;
 
-    /* the next frame's first bytes move over; the old buffer is kept */
-    r->buf = g_byte_array_sized_new(MIG_FRAME_HEAD_SIZE +
-                                    MIG_FRAME_MAX_PAYLOAD +
-                                    MIG_FRAME_TAIL_SIZE);
+    /*
+     * The next frame's first bytes move over; the old buffer is kept.
+     * A recycled one: a new one would be faulted in (and zeroed by the
+     * kernel) page by page, a cost as big as applying the frame.
+     */
+    r->buf = g_async_queue_try_pop(r->spare);
+    if (r->buf) {
+        g_byte_array_set_size(r->buf, 0);
+    } else {
+        r->buf = g_byte_array_sized_new(MIG_FRAME_HEAD_SIZE +
+                                        MIG_FRAME_MAX_PAYLOAD +
+                                        MIG_FRAME_TAIL_SIZE);
+    }
     g_byte_array_append(r->buf, old->data + r->pos, left);
     r->pos = 0;
     return old;

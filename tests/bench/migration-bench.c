@@ -116,7 +116,7 @@ typedef struct BenchResult {
     double ms;
 } BenchResult;
 
-static BenchResult bench_migrate(const char *vmm, bool written)
+static BenchResult bench_migrate(const char *vmm, bool written, int run)
 {
     g_autofree char *relay_path = g_build_filename(bench_dir, "relay", NULL);
     g_autofree char *dst_path = g_build_filename(bench_dir, "dst", NULL);
@@ -142,10 +142,10 @@ static BenchResult bench_migrate(const char *vmm, bool written)
     ms = (g_get_monotonic_time() - t0) / 1000.0;
     qmig_assert_status(src, "completed");
     pthread_join(thread, NULL);
-    printf("%s-%s-stream-bytes %" PRIu64 " B\n", vmm,
-           written ? "written" : "never-written", relay.bytes);
-    printf("%s-%s-total-time %.1f ms\n", vmm,
-           written ? "written" : "never-written", ms);
+    printf("%s-%s-stream-bytes %" PRIu64 " B (run %d)\n", vmm,
+           written ? "written" : "never-written", relay.bytes, run);
+    printf("%s-%s-total-time %.1f ms (run %d)\n", vmm,
+           written ? "written" : "never-written", ms, run);
     close(relay.from);
     close(relay.to);
     close(lfd);
@@ -163,9 +163,65 @@ static void bench_ratios(const char *name, BenchResult h, BenchResult q)
            h.ms / q.ms);
 }
 
+/* The reference VMM's environment, or false when it is not installed. */
+static bool bench_use_reference(bool on)
+{
+    static char *hotmem;
+
+    if (!hotmem) {
+        hotmem = g_strdup(g_getenv("QTEST_QEMU_BINARY"));
+    }
+    if (on && access(BENCH_REFERENCE, X_OK) != 0) {
+        return false;
+    }
+    g_setenv("QTEST_QEMU_BINARY", on ? BENCH_REFERENCE : hotmem, true);
+    if (on) {
+        g_setenv("QTEST_REFERENCE", "1", true);
+    } else {
+        g_unsetenv("QTEST_REFERENCE");
+    }
+    return true;
+}
+
+static BenchResult bench_best(BenchResult a, BenchResult b)
+{
+    return a.ms <= b.ms ? a : b;
+}
+
+/*
+ * The written case, BENCH_ROUNDS times each, alternating: on a VM whose
+ * host takes back freed guest memory (free page reporting) the first
+ * process to fault 8 GiB in pays several times more per page than one
+ * reusing what the other VMM has just freed, so each VMM's best run is
+ * compared with the other's (both after such a run).
+ */
+#define BENCH_ROUNDS 2
+
+static bool bench_written(BenchResult *h, BenchResult *q)
+{
+    bool have_ref = true;
+
+    for (int run = 1; run <= BENCH_ROUNDS; run++) {
+        BenchResult r;
+
+        bench_use_reference(false);
+        r = bench_migrate("hotmem", true, run);
+        *h = run == 1 ? r : bench_best(*h, r);
+        if (!bench_use_reference(true)) {
+            have_ref = false;
+            continue;
+        }
+        r = bench_migrate("qemu-7.2", true, run);
+        *q = run == 1 ? r : bench_best(*q, r);
+    }
+    bench_use_reference(false);
+    return have_ref;
+}
+
 int main(int argc, char **argv)
 {
-    BenchResult hn, hw, qn, qw;
+    BenchResult hn, hw = { 0 }, qn = { 0 }, qw = { 0 };
+    bool have_ref;
 
     g_test_init(&argc, &argv, NULL);
     bench_dir = g_dir_make_tmp("migration-bench-XXXXXX", NULL);
@@ -173,19 +229,20 @@ int main(int argc, char **argv)
     printf("# goal: bytes <= 1.01 x written + 2 MiB (written: %" PRIu64
            " B, never written: %" PRIu64 " B); time <= 1/2 of QEMU's\n",
            BENCH_PLUGGED / 100 * 101 + 2 * MiB, 2 * MiB);
-    hn = bench_migrate("hotmem", false);
-    hw = bench_migrate("hotmem", true);
+    hn = bench_migrate("hotmem", false, 1);
+    have_ref = bench_use_reference(true);
+    if (have_ref) {
+        qn = bench_migrate("qemu-7.2", false, 1);
+    }
+    have_ref = bench_written(&hw, &qw) && have_ref;
     printf("hotmem-written-bytes-over-goal %.4f x (goal <= 1)\n",
            (double)hw.bytes / (BENCH_PLUGGED / 100 * 101 + 2 * MiB));
-    if (access(BENCH_REFERENCE, X_OK) != 0) {
+    if (!have_ref) {
         printf("# reference QEMU not installed: no ratios\n");
         rmdir(bench_dir);
         return 0;
     }
-    g_setenv("QTEST_QEMU_BINARY", BENCH_REFERENCE, true);
-    g_setenv("QTEST_REFERENCE", "1", true);
-    qn = bench_migrate("qemu-7.2", false);
-    qw = bench_migrate("qemu-7.2", true);
+    printf("# written: best of %d alternating runs each\n", BENCH_ROUNDS);
     bench_ratios("never-written", hn, qn);
     bench_ratios("written", hw, qw);
     rmdir(bench_dir);
