@@ -101,14 +101,12 @@ static bool mig_in_add_section(MigIncoming *in, MigFields *f, Error **errp)
     }
     s = migration_section_find(idstr, owner);
     if (!s) {
-        error_setg(errp, "section '%s' (%s) of the source does not exist "
-                   "here (a device or backend missing on this VM?)", idstr,
+        error_setg(errp, "section '%s' (%s) of the source does not exist here (a device or backend missing on this VM?)", idstr,
                    owner);
         return false;
     }
     if (s->ops->phase != phase) {
-        error_setg(errp, "section '%s' (%s): phase %u on the source, %u "
-                   "here", idstr, owner, phase, s->ops->phase);
+        error_setg(errp, "section '%s' (%s): phase %u on the source, %u here", idstr, owner, phase, s->ops->phase);
         return false;
     }
     is = g_new0(MigInSection, 1);
@@ -131,8 +129,7 @@ static bool mig_in_check_all_listed(MigIncoming *in, Error **errp)
         g_autofree char *key = mig_in_key(s->idstr, s->owner_path);
 
         if (!g_hash_table_contains(in->sections, key)) {
-            error_setg(errp, "section '%s' (%s) exists here but not on the "
-                       "source (a device or backend missing there?)",
+            error_setg(errp, "section '%s' (%s) exists here but not on the source (a device or backend missing there?)",
                        s->idstr, s->owner_path);
             return false;
         }
@@ -206,8 +203,7 @@ static bool mig_in_post_load(MigIncoming *in, Error **errp)
         MigInSection *is = g_hash_table_lookup(in->sections, key);
 
         if (!is->loaded) {
-            error_setg(errp, "section '%s' (%s) is in the header but never "
-                       "arrived", s->idstr, s->owner_path);
+            error_setg(errp, "section '%s' (%s) is in the header but never arrived", s->idstr, s->owner_path);
             return false;
         }
     }

@@ -190,8 +190,7 @@ static int mig_out_flush(MigOutgoing *o, Error **errp)
             int err = n < 0 ? errno : EPIPE;
 
             if (!mig_out_read_refusal(o, errp)) {
-                error_setg_errno(errp, err, "failed writing the migration "
-                                 "stream");
+                error_setg_errno(errp, err, "failed writing the migration stream");
             }
             return -1;
         }
@@ -373,8 +372,7 @@ static gboolean mig_out_answer_cb(gint fd, GIOCondition cond,
         if (done) {
             mig_out_finish(o, MIGRATION_STATUS_COMPLETED);
         } else {
-            error_setg(&err, "the destination closed the connection without "
-                       "confirming the stream");
+            error_setg(&err, "the destination closed the connection without confirming the stream");
             mig_out_fail(o, err);
         }
         return G_SOURCE_REMOVE;

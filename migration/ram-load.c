@@ -169,8 +169,7 @@ static bool mig_ram_load_check_all_sent(GArray *local, GHashTable *seen,
             g_array_index(local, MigRamBlock, i).rb);
 
         if (!g_hash_table_contains(seen, id)) {
-            error_setg(errp, "ramblock '%s' exists here but not on the "
-                       "source", id);
+            error_setg(errp, "ramblock '%s' exists here but not on the source", id);
             return false;
         }
     }
@@ -212,8 +211,7 @@ static MigRamBlock *mig_ram_load_range(MigRamLoad *rl, const MigFrame *fr,
     uint64_t end;
 
     if (idx >= rl->blocks->len) {
-        error_setg(errp, "frame %u (%s): ramblock index %u, the header "
-                   "lists %u", fr->seq, mig_frame_type_name(fr->type), idx,
+        error_setg(errp, "frame %u (%s): ramblock index %u, the header lists %u", fr->seq, mig_frame_type_name(fr->type), idx,
                    rl->blocks->len);
         return NULL;
     }
@@ -300,9 +298,7 @@ bool mig_ram_load_frame(MigRamLoad *rl, const MigFrame *fr,
     }
     s = mig_ram_section(b, offset, len);
     if (b->rdm && !ram_discard_manager_is_populated(b->rdm, &s)) {
-        error_setg(errp, "frame %u (ram-data): ramblock '%s': data for "
-                   "0x%" PRIx64 " + 0x%" PRIx64 ", which is discarded here "
-                   "(unplugged)", fr->seq, qemu_ram_get_idstr(b->rb), offset,
+        error_setg(errp, "frame %u (ram-data): ramblock '%s': data for 0x%" PRIx64 " + 0x%" PRIx64 ", which is discarded here (unplugged)", fr->seq, qemu_ram_get_idstr(b->rb), offset,
                    len);
         return false;
     }

@@ -232,15 +232,13 @@ static bool mig_stream_read_prefix(MigStreamReader *r, Error **errp)
     uint32_t version;
 
     if (memcmp(p, MIG_STREAM_MAGIC, MIG_STREAM_MAGIC_SIZE)) {
-        error_setg(errp, "not a hotmem migration stream (it starts with "
-                   "0x%016" PRIx64 ", not '" MIG_STREAM_MAGIC "')",
+        error_setg(errp, "not a hotmem migration stream (it starts with 0x%016" PRIx64 ", not '" MIG_STREAM_MAGIC "')",
                    (uint64_t)mig_le_get(p, 8));
         return false;
     }
     version = mig_le_get(p + MIG_STREAM_MAGIC_SIZE, 4);
     if (version != MIG_STREAM_VERSION) {
-        error_setg(errp, "stream version %u is not supported (this VM reads "
-                   "version %u)", version, MIG_STREAM_VERSION);
+        error_setg(errp, "stream version %u is not supported (this VM reads version %u)", version, MIG_STREAM_VERSION);
         return false;
     }
     r->pos += MIG_STREAM_PREFIX_SIZE;
@@ -281,14 +279,12 @@ static bool mig_stream_check_order(MigStreamReader *r, const MigFrame *fr,
         ok = false;
     }
     if (!ok && !r->seq) {
-        error_setg(errp, "frame 0 (%s) is out of order: the stream must "
-                   "start with a header frame",
+        error_setg(errp, "frame 0 (%s) is out of order: the stream must start with a header frame",
                    mig_frame_type_name(fr->type));
         return false;
     }
     if (!ok) {
-        error_setg(errp, "frame %u (%s) is out of order: it cannot follow "
-                   "frame %u (%s)", fr->seq, mig_frame_type_name(fr->type),
+        error_setg(errp, "frame %u (%s) is out of order: it cannot follow frame %u (%s)", fr->seq, mig_frame_type_name(fr->type),
                    fr->seq - 1, mig_frame_type_name(r->last));
         return false;
     }
@@ -312,8 +308,7 @@ static bool mig_stream_check_end(MigStreamReader *r, const MigFrame *fr,
         return false;
     }
     if (frames != fr->seq || crc != r->crc_of_crcs) {
-        error_setg(errp, "end frame: %u frames with CRC32C 0x%08x announced, "
-                   "%u with 0x%08x received", frames, crc, fr->seq,
+        error_setg(errp, "end frame: %u frames with CRC32C 0x%08x announced, %u with 0x%08x received", frames, crc, fr->seq,
                    r->crc_of_crcs);
         return false;
     }
@@ -330,14 +325,12 @@ static bool mig_stream_check_frame(MigStreamReader *r, MigFrame *fr,
     uint32_t crc = mig_crc32c_update(0, p, body);
 
     if (crc != carried) {
-        error_setg(errp, "frame %u (%s): CRC32C 0x%08x does not match the "
-                   "0x%08x it carries (the stream is corrupted)", r->seq,
+        error_setg(errp, "frame %u (%s): CRC32C 0x%08x does not match the 0x%08x it carries (the stream is corrupted)", r->seq,
                    mig_frame_type_name(fr->type), crc, carried);
         return false;
     }
     if (fr->seq != r->seq) {
-        error_setg(errp, "frame %u: sequence number %u (frames lost, "
-                   "repeated or reordered)", r->seq, fr->seq);
+        error_setg(errp, "frame %u: sequence number %u (frames lost, repeated or reordered)", r->seq, fr->seq);
         return false;
     }
     if (!mig_stream_check_order(r, fr, errp)) {
@@ -377,8 +370,7 @@ int mig_stream_next(MigStreamReader *r, MigFrame *frame, Error **errp)
     fr.len = mig_le_get(p + 5, 4);
     if (fr.type == 0 || fr.type >= MIG_FRAME__MAX ||
         fr.len > MIG_FRAME_MAX_PAYLOAD) {
-        error_setg(errp, "frame %u: type %u, length %zu (the stream is "
-                   "corrupted: at most %u bytes of a known type)", r->seq,
+        error_setg(errp, "frame %u: type %u, length %zu (the stream is corrupted: at most %u bytes of a known type)", r->seq,
                    p[0], fr.len, MIG_FRAME_MAX_PAYLOAD);
         return -1;
     }
@@ -408,17 +400,13 @@ bool mig_stream_finish(MigStreamReader *r, Error **errp)
         return true;
     }
     if (r->state == MIG_READER_PREFIX) {
-        error_setg(errp, "the stream ends after %zu bytes, before its "
-                   "prefix", avail);
+        error_setg(errp, "the stream ends after %zu bytes, before its prefix", avail);
     } else if (r->seq == 0 && !avail) {
-        error_setg(errp, "the stream ends after its prefix, before the "
-                   "header frame");
+        error_setg(errp, "the stream ends after its prefix, before the header frame");
     } else if (avail) {
-        error_setg(errp, "the stream ends inside frame %u (%zu bytes of it "
-                   "arrived)", r->seq, avail);
+        error_setg(errp, "the stream ends inside frame %u (%zu bytes of it arrived)", r->seq, avail);
     } else {
-        error_setg(errp, "the stream ends after frame %u (%s) without its "
-                   "end frame", r->seq - 1, mig_frame_type_name(r->last));
+        error_setg(errp, "the stream ends after frame %u (%s) without its end frame", r->seq - 1, mig_frame_type_name(r->last));
     }
     return false;
 }

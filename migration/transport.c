@@ -97,8 +97,7 @@ static bool mig_set_nonblock(int fd, Error **errp)
     int fl = fcntl(fd, F_GETFL);
 
     if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-        error_setg_errno(errp, errno, "cannot make the migration fd "
-                         "non-blocking");
+        error_setg_errno(errp, errno, "cannot make the migration fd non-blocking");
         return false;
     }
     return true;
@@ -110,8 +109,7 @@ static bool mig_unix_addr(const char *path, struct sockaddr_un *sa,
     memset(sa, 0, sizeof(*sa));
     sa->sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(sa->sun_path)) {
-        error_setg(errp, "UNIX socket path '%s' is too long (at most %zu "
-                   "bytes)", path, sizeof(sa->sun_path) - 1);
+        error_setg(errp, "UNIX socket path '%s' is too long (at most %zu bytes)", path, sizeof(sa->sun_path) - 1);
         return false;
     }
     strcpy(sa->sun_path, path);
@@ -227,8 +225,7 @@ static int mig_open_file(const MigUri *u, bool for_write, Error **errp)
     }
     if ((for_write && ftruncate(fd, u->offset) < 0) ||
         lseek(fd, u->offset, SEEK_SET) < 0) {
-        error_setg_errno(errp, errno, "file '%s': cannot seek to offset "
-                         "%" PRIu64, u->path, u->offset);
+        error_setg_errno(errp, errno, "file '%s': cannot seek to offset %" PRIu64, u->path, u->offset);
         close(fd);
         return -1;
     }
