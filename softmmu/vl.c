@@ -37,7 +37,7 @@ typedef struct VlQmp {
 } VlQmp;
 
 typedef struct VlConfig {
-    const char *machine_type;   /* NULL: the default machine */
+    char *machine_type;         /* NULL: the default machine */
     json_t *machine_props;      /* other -machine keys, merged */
     char *machine_accel;        /* -machine accel=NAME */
     uint64_t ram_size;          /* 0: machine default */
@@ -187,6 +187,7 @@ static bool vl_opt_machine(VlConfig *cfg, const char *arg, Error **errp)
     }
     json_object_foreach(opts, key, value) {
         if (!strcmp(key, "type")) {
+            g_free(cfg->machine_type);
             cfg->machine_type = g_strdup(json_string_value(value));
         } else if (!strcmp(key, "accel")) {
             g_free(cfg->machine_accel);
