@@ -168,8 +168,9 @@ static bool bench_use_reference(bool on)
 {
     static char *hotmem;
 
+    /* qtest_binary(): $QTEST_QEMU_BINARY may be unset (meson's default) */
     if (!hotmem) {
-        hotmem = g_strdup(g_getenv("QTEST_QEMU_BINARY"));
+        hotmem = g_strdup(qtest_binary());
     }
     if (on && access(BENCH_REFERENCE, X_OK) != 0) {
         return false;
