@@ -59,9 +59,7 @@ static void test_check_patterns(QTestState *s)
 static QTestState *test_migrate_to(QTestState *src, const char *dst_args,
                                    const char *uri)
 {
-    g_autofree char *args = g_strdup_printf("%s -incoming %s", dst_args,
-                                            uri);
-    QTestState *dst = qmig_vm(args);
+    QTestState *dst = qmig_vm_incoming(dst_args, uri);
 
     qmig_assert_runstate(dst, "inmigrate");
     qmig_migrate(src, uri);
@@ -110,9 +108,8 @@ static void test_events_and_passes(void)
 {
     g_autofree char *sock = test_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    g_autofree char *args = g_strdup_printf(TEST_RAM " -incoming %s", uri);
     QTestState *src = qmig_vm(TEST_RAM);
-    QTestState *dst = qmig_vm(args);
+    QTestState *dst = qmig_vm_incoming(TEST_RAM, uri);
     json_t *ev;
 
     qmig_migrate(src, uri);
@@ -693,9 +690,8 @@ static void test_dest_killed_source_resumes(void)
 {
     g_autofree char *sock = test_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    g_autofree char *args = g_strdup_printf(TEST_RAM " -incoming %s", uri);
     QTestState *src = qmig_vm(TEST_RAM);
-    QTestState *dst = qmig_vm(args);
+    QTestState *dst = qmig_vm_incoming(TEST_RAM, uri);
     json_t *info;
 
     test_write_patterns(src);
@@ -771,9 +767,8 @@ static void test_pause_before_switchover(void)
 {
     g_autofree char *sock = test_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    g_autofree char *args = g_strdup_printf(TEST_RAM " -incoming %s", uri);
     QTestState *src = qmig_vm(TEST_RAM);
-    QTestState *dst = qmig_vm(args);
+    QTestState *dst = qmig_vm_incoming(TEST_RAM, uri);
 
     json_decref(qtest_qmp_assert_success_ref(
         src, "{'execute': 'migrate-set-capabilities', 'arguments': "

@@ -131,9 +131,8 @@ static void test_migrate(TestVM *src, TestVM *dst, const char *extra)
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree char *dev = g_strdup_printf(TEST_ARGS, test_backend,
                                             extra ? extra : "");
-    g_autofree char *args = g_strdup_printf("%s -incoming %s", dev, uri);
 
-    dst->qts = qmig_vm(args);
+    dst->qts = qmig_vm_incoming(dev, uri);
     qmig_migrate(src->qts, uri);
     qmig_assert_status(src->qts, "completed");
     qmig_assert_status(dst->qts, "completed");

@@ -23,6 +23,13 @@ QTestState *qmig_vm(const char *extra)
     return s;
 }
 
+QTestState *qmig_vm_incoming(const char *extra, const char *uri)
+{
+    g_autofree char *args = g_strdup_printf("%s -incoming %s", extra, uri);
+
+    return qmig_vm(args);
+}
+
 /* Wait for a MIGRATION event with one of the statuses in want ("a|b"). */
 char *qmig_wait_status(QTestState *s, const char *want)
 {

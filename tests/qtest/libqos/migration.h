@@ -12,6 +12,8 @@
 void qmig_events_on(QTestState *s);
 /* qtest_init(extra) with the events capability on. */
 QTestState *qmig_vm(const char *extra);
+/* qmig_vm(extra) waiting for its stream on uri (-incoming uri). */
+QTestState *qmig_vm_incoming(const char *extra, const char *uri);
 /*
  * Wait for a MIGRATION event whose status is one of want ("a|b"); the
  * status seen, g_malloc'ed.  qmig_assert_status: exactly want.
